@@ -1,0 +1,47 @@
+// Splits a Server-Sent Events byte stream into events (WHATWG HTML §9.2.6, "event stream
+// interpretation"). Feed it bytes as they arrive, split anywhere; it calls `on_event` once per
+// dispatched event. Lines end in LF, CRLF or CR (a CR at the end of one Feed and an LF at the
+// start of the next are one line ending). A leading UTF-8 BOM is skipped.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace stampede::protocol {
+
+struct SseEvent {
+  std::string_view type;  // "message" unless an "event:" field set it
+  std::string_view data;  // "data:" lines joined by LF, without the final LF
+  std::string_view id;    // the last event ID (persists across events, per the spec)
+  std::optional<std::int64_t> retry;  // a valid "retry:" field seen in this event
+};
+
+class SseParser {
+ public:
+  using EventHandler = std::function<void(const SseEvent&)>;
+
+  // `max_line` bounds one line (and the data of one event); longer input is an error.
+  explicit SseParser(EventHandler on_event, std::size_t max_line = 1 << 20);
+
+  // Returns an error only for input no conforming server sends (a line over max_line).
+  core::Result<void> Feed(std::string_view bytes);
+
+  // Events dispatched and comment lines (starting with ':') seen so far.
+  std::int64_t events() const { return events_; }
+  std::int64_t comments() const { return comments_; }
+  void Reset();
+
+ private:
+  // ... implementation state (private members chosen by the implementation)
+  EventHandler on_event_;
+  std::size_t max_line_;
+  std::int64_t events_ = 0;
+  std::int64_t comments_ = 0;
+};
+
+}  // namespace stampede::protocol

@@ -1,0 +1,39 @@
+// The mock streaming server behind `stampede serve` and the embedded default target of
+// `stampede run`: N worker threads, each with its own io_context and its own SO_REUSEPORT
+// acceptor on the same port; every stream is driven by timers, never a thread per stream.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+
+namespace stampede::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  int threads = 1;
+};
+
+class MockServer {
+ public:
+  explicit MockServer(ServerOptions options);
+  ~MockServer();  // stops the server if it is running
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  // Binds, listens and starts the worker threads; returns once the server accepts connections.
+  core::Result<void> Start();
+  // The bound port (the chosen one when ServerOptions::port was 0). Valid after Start().
+  std::uint16_t port() const;
+  // Stops accepting, closes every connection and joins the threads. Idempotent.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace stampede::server
