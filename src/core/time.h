@@ -24,8 +24,7 @@ inline Nanos MonotonicNow() {
 
 // Seconds since the Unix epoch with a fractional part, for wall-clock stamps in results.
 inline double WallNowSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 class Clock {

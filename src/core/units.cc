@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace stampede::core {
 namespace {
@@ -34,6 +36,26 @@ bool SplitNumber(std::string_view text, double& number, std::string_view& unit) 
   return true;
 }
 
+// `x` (>= 0) to three significant digits: "4.21", "42.1", "421". Rounding can carry into the
+// next decade (9.996 -> "10.00", 999.7 -> "1000"), so the digits are counted after rounding:
+// a carry drops a decimal, and reaching `limit` returns nullopt so the caller moves to the next
+// unit ("1.00ms", not "1000µs").
+std::optional<std::string> ThreeDigits(double x, double limit, int max_decimals = 2) {
+  static constexpr double kDecade[] = {1000, 100, 10};  // the first value with too many digits
+  int decimals = std::min(max_decimals, x >= 100 ? 0 : x >= 10 ? 1 : 2);
+  while (true) {
+    std::string text = fmt::format("{:.{}f}", x, decimals);
+    double rounded = 0;
+    std::from_chars(text.data(), text.data() + text.size(), rounded);
+    if (rounded >= limit) return std::nullopt;
+    if (decimals > 0 && rounded >= kDecade[decimals]) {
+      --decimals;
+      continue;
+    }
+    return text;
+  }
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -52,17 +74,20 @@ Result<Nanos> ParseDuration(std::string_view text) {
   double number = 0;
   std::string_view unit;
   if (!SplitNumber(text, number, unit)) {
-    return MakeError(fmt::format("invalid duration \"{}\": expected a number with a unit, e.g. "
-                                 "300ms, 1.5s, 2m",
-                                 text));
+    return MakeError(
+        fmt::format("invalid duration \"{}\": expected a number with a unit, e.g. "
+                    "300ms, 1.5s, 2m",
+                    text));
   }
   struct UnitScale {
     std::string_view name;
     double nanos;
   };
+  // Both micro signs: U+00B5 (what FormatDuration writes) and U+03BC (Greek mu, which some
+  // keyboards type and which looks the same).
   static constexpr UnitScale kUnits[] = {
-      {"ns", 1.0},          {"us", 1e3},          {"\xC2\xB5s", 1e3},   {"ms", 1e6},
-      {"s", 1e9},           {"m", 60e9},          {"h", 3600e9},
+      {"ns", 1.0}, {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"\xCE\xBCs", 1e3},
+      {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},        {"h", 3600e9},
   };
   for (const auto& candidate : kUnits) {
     if (unit == candidate.name) {
@@ -77,8 +102,8 @@ Result<Nanos> ParseDuration(std::string_view text) {
     return MakeError(
         fmt::format("duration \"{}\" has no unit: write e.g. {}ms or {}s", text, text, text));
   }
-  return MakeError(
-      fmt::format("duration \"{}\" has unknown unit \"{}\" (use ns, us, ms, s, m or h)", text, unit));
+  return MakeError(fmt::format(
+      "duration \"{}\" has unknown unit \"{}\" (use ns, us, ms, s, m or h)", text, unit));
 }
 
 Result<std::int64_t> ParseSize(std::string_view text) {
@@ -86,17 +111,25 @@ Result<std::int64_t> ParseSize(std::string_view text) {
   double number = 0;
   std::string_view unit;
   if (!SplitNumber(text, number, unit)) {
-    return MakeError(
-        fmt::format("invalid size \"{}\": expected a number with an optional unit, e.g. 1KB", text));
+    return MakeError(fmt::format(
+        "invalid size \"{}\": expected a number with an optional unit, e.g. 1KB", text));
   }
   struct UnitScale {
     std::string_view name;
     double bytes;
   };
   static constexpr UnitScale kUnits[] = {
-      {"", 1.0},      {"b", 1.0},           {"k", 1e3},          {"kb", 1e3},
-      {"m", 1e6},     {"mb", 1e6},          {"g", 1e9},          {"gb", 1e9},
-      {"kib", 1024.0}, {"mib", 1048576.0},  {"gib", 1073741824.0},
+      {"", 1.0},
+      {"b", 1.0},
+      {"k", 1e3},
+      {"kb", 1e3},
+      {"m", 1e6},
+      {"mb", 1e6},
+      {"g", 1e9},
+      {"gb", 1e9},
+      {"kib", 1024.0},
+      {"mib", 1048576.0},
+      {"gib", 1073741824.0},
   };
   for (const auto& candidate : kUnits) {
     if (EqualsIgnoreCase(unit, candidate.name)) {
@@ -130,41 +163,53 @@ Result<std::vector<std::int64_t>> ParseCountList(std::string_view text) {
 }
 
 std::string FormatDuration(Nanos value) {
-  const double v = static_cast<double>(value);
-  const double magnitude = std::fabs(v);
-  auto three_digits = [](double x, std::string_view unit) {
-    if (std::fabs(x) >= 100) return fmt::format("{:.0f}{}", x, unit);
-    if (std::fabs(x) >= 10) return fmt::format("{:.1f}{}", x, unit);
-    return fmt::format("{:.2f}{}", x, unit);
+  // The magnitude as unsigned, so that INT64_MIN has one.
+  const std::uint64_t magnitude =
+      value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  if (magnitude < 1000) return fmt::format("{}ns", value);
+  const std::string_view sign = value < 0 ? "-" : "";
+  struct Scale {
+    double nanos;
+    std::string_view unit;
+    double limit;  // where the next unit takes over
   };
-  if (magnitude < 1e3) return fmt::format("{}ns", value);
-  if (magnitude < 1e6) return three_digits(v / 1e3, "µs");
-  if (magnitude < 1e9) return three_digits(v / 1e6, "ms");
-  if (magnitude < 60e9) return three_digits(v / 1e9, "s");
-  const auto total_seconds = static_cast<std::int64_t>(std::llround(v / 1e9));
-  if (magnitude < 3600e9) {
-    return fmt::format("{}m{:02d}s", total_seconds / 60, total_seconds % 60);
+  static constexpr Scale kScales[] = {{1e3, "µs", 1000}, {1e6, "ms", 1000}, {1e9, "s", 60}};
+  for (const auto& scale : kScales) {
+    const double x = static_cast<double>(magnitude) / scale.nanos;
+    if (x >= scale.limit) continue;
+    if (auto text = ThreeDigits(x, scale.limit))
+      return fmt::format("{}{}{}", sign, *text, scale.unit);
   }
-  return fmt::format("{}h{:02d}m", total_seconds / 3600, (total_seconds % 3600) / 60);
+  // Whole seconds below an hour, whole minutes above, rounded to nearest like the units above.
+  constexpr auto kSecondNanos = static_cast<std::uint64_t>(kSecond);
+  constexpr auto kMinuteNanos = static_cast<std::uint64_t>(kMinute);
+  const std::uint64_t seconds = (magnitude + kSecondNanos / 2) / kSecondNanos;
+  if (seconds < 3600) return fmt::format("{}{}m{:02d}s", sign, seconds / 60, seconds % 60);
+  const std::uint64_t minutes = (magnitude + kMinuteNanos / 2) / kMinuteNanos;
+  return fmt::format("{}{}h{:02d}m", sign, minutes / 60, minutes % 60);
 }
 
 std::string FormatBytes(double bytes) {
-  if (bytes < 1000) return fmt::format("{:.0f} B", bytes);
+  const std::string_view sign = bytes < 0 ? "-" : "";
+  const double magnitude = std::fabs(bytes);
+  if (auto text = ThreeDigits(magnitude, 1000, /*max_decimals=*/0)) {
+    return fmt::format("{}{} B", sign, *text);
+  }
   static constexpr std::string_view kUnits[] = {"KB", "MB", "GB", "TB"};
-  double value = bytes;
+  double value = magnitude;
   for (auto unit : kUnits) {
     value /= 1000;
-    if (value < 1000 || unit == "TB") {
-      if (value >= 100) return fmt::format("{:.0f} {}", value, unit);
-      if (value >= 10) return fmt::format("{:.1f} {}", value, unit);
-      return fmt::format("{:.2f} {}", value, unit);
-    }
+    const double limit = unit == "TB" ? std::numeric_limits<double>::infinity() : 1000;
+    if (auto text = ThreeDigits(value, limit)) return fmt::format("{}{} {}", sign, *text, unit);
   }
-  return {};
+  return fmt::format("{}{:.0f} TB", sign, value);
 }
 
 std::string FormatCount(std::int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
+  // The magnitude as unsigned: -INT64_MIN does not fit in an int64.
+  const std::uint64_t magnitude =
+      value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  std::string digits = std::to_string(magnitude);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');

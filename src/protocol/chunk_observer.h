@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/result.h"
@@ -39,9 +40,37 @@ class ChunkObserver {
   void Reset();
 
  private:
-  // ... implementation state (private members chosen by the implementation)
+  // HttpResponseParser re-points handler_ at its own forwarder before each Feed, so that the
+  // parser stays safely copyable and movable.
+  friend class HttpResponseParser;
+
+  enum class State : std::uint8_t {
+    kSize,       // hex digits of chunk-size
+    kSizeSpace,  // whitespace after chunk-size, before ';' or the line end
+    kExtension,  // chunk-ext, ignored up to the line end
+    kSizeLf,     // CR seen at the end of the chunk-size line
+    kData,
+    kDataCr,  // chunk data complete, CRLF expected
+    kDataLf,
+    kTrailerStart,  // start of a trailer line, or of the final empty line
+    kTrailerLine,
+    kTrailerLineLf,
+    kTrailerEndLf,  // CR of the final empty line seen
+    kDone,
+    kError,
+  };
+
+  core::Error Fail(std::string message);
+  bool InTrailers() const;
+
   Handler* handler_;
   Limits limits_;
+  State state_ = State::kSize;
+  std::int64_t size_ = 0;       // the chunk-size being parsed, then the current chunk's size
+  std::int64_t remaining_ = 0;  // data bytes of the current chunk still to come
+  std::size_t line_bytes_ = 0;  // of the chunk-size or trailer line being parsed
+  bool has_digits_ = false;
+  std::string error_;  // kept so that a Feed after an error reports it again
   std::int64_t chunks_ = 0;
 };
 

@@ -71,9 +71,52 @@ class HttpResponseParser {
   std::int64_t body_bytes() const;
 
  private:
-  // ... implementation state (private members chosen by the implementation)
+  enum class State : std::uint8_t {
+    kHead,
+    kFixedBody,  // Content-Length
+    kChunkedBody,
+    kBodyUntilEof,  // neither: the body ends when the connection closes
+    kComplete,
+    kError,
+  };
+
+  // Adapts ChunkObserver's callbacks to this parser's handler.
+  struct ChunkForwarder final : ChunkObserver::Handler {
+    HttpResponseParser* parser = nullptr;
+    void OnChunkData(std::string_view data) override;
+    void OnChunkEnd(std::int64_t size) override;
+  };
+
+  core::Error Fail(std::string message);
+  void ResetHead();
+  core::Result<std::size_t> FeedHead(std::string_view bytes);
+  core::Result<void> ParseHeadLine(std::string_view line);
+  core::Result<void> ParseStatusLine(std::string_view line);
+  core::Result<void> ParseHeaderLine(std::string_view line);
+  core::Result<void> ParseContentLength(std::string_view value);
+  void EndHead();
+  void Complete();
+
   Handler* handler_;
   Limits limits_;
+  State state_ = State::kHead;
+  bool head_request_ = false;
+  bool status_line_seen_ = false;
+  bool head_done_ = false;
+  bool has_transfer_encoding_ = false;
+  bool connection_close_ = false;
+  bool connection_keep_alive_ = false;
+  std::size_t head_bytes_ = 0;
+  // Header fields used in head_.headers. The vector is only trimmed when a head is reported,
+  // so its strings keep their capacity from one response to the next.
+  std::size_t header_count_ = 0;
+  std::int64_t body_bytes_ = 0;
+  std::int64_t body_remaining_ = 0;
+  std::string line_;  // a head line split across Feed calls
+  std::string error_;
+  HttpResponseHead head_;
+  ChunkForwarder chunk_forwarder_;
+  ChunkObserver chunk_observer_;
 };
 
 }  // namespace stampede::protocol

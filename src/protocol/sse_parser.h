@@ -15,9 +15,9 @@
 namespace stampede::protocol {
 
 struct SseEvent {
-  std::string_view type;  // "message" unless an "event:" field set it
-  std::string_view data;  // "data:" lines joined by LF, without the final LF
-  std::string_view id;    // the last event ID (persists across events, per the spec)
+  std::string_view type;              // "message" unless an "event:" field set it
+  std::string_view data;              // "data:" lines joined by LF, without the final LF
+  std::string_view id;                // the last event ID (persists across events, per the spec)
   std::optional<std::int64_t> retry;  // a valid "retry:" field seen in this event
 };
 
@@ -37,11 +37,23 @@ class SseParser {
   void Reset();
 
  private:
-  // ... implementation state (private members chosen by the implementation)
+  core::Error Fail(std::string message);
+  core::Result<void> ProcessLine(std::string_view line);
+  void DispatchEvent();
+
   EventHandler on_event_;
   std::size_t max_line_;
   std::int64_t events_ = 0;
   std::int64_t comments_ = 0;
+  bool at_start_ = true;  // a BOM may still come; line_ holds the part of it seen so far
+  bool skip_lf_ = false;  // the last Feed ended in CR: an LF starting the next one ends nothing
+  bool failed_ = false;
+  std::string line_;  // a line split across Feed calls (complete lines are parsed in place)
+  std::string data_;  // each data line followed by LF, as the spec's data buffer
+  std::string event_type_;
+  std::string last_event_id_;
+  std::optional<std::int64_t> retry_;
+  std::string error_;
 };
 
 }  // namespace stampede::protocol

@@ -133,9 +133,21 @@ double Histogram::Stdev() const {
 
 std::int64_t Histogram::ValueAtPercentile(double p) const {
   if (total_count_ == 0) return 0;
-  p = std::clamp(p, 0.0, 100.0);
-  auto rank = static_cast<std::int64_t>(std::ceil(p / 100.0 * static_cast<double>(total_count_) - 1e-9));
-  rank = std::clamp<std::int64_t>(rank, 1, total_count_);
+  // ceil(p/100 * count) in doubles can land just above a whole rank and read the next one
+  // (99.9/100 * 1e8 = 99900000.00000001), and no fixed epsilon covers every count. So p is read in
+  // millionths (p99.9999 is still exact) and the rank computed in integers, with the count split
+  // as q·1e8 + r so that no product overflows. NaN reads as 0.
+  constexpr std::uint64_t kHundredPercent = 100'000'000;  // in millionths of a percent
+  const double clamped_p = std::isnan(p) ? 0.0 : std::clamp(p, 0.0, 100.0);
+  const auto millionths = static_cast<std::uint64_t>(std::llround(clamped_p * 1e6));
+  const auto count = static_cast<std::uint64_t>(total_count_);
+  const std::uint64_t exact_rank =
+      millionths * (count / kHundredPercent) +
+      (millionths * (count % kHundredPercent) + kHundredPercent - 1) / kHundredPercent;
+  const std::int64_t rank =
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(exact_rank), 1, total_count_);
+  // Rank 1 is the exact min; the highest equivalent of its bucket would report p0 above min().
+  if (rank == 1) return min_;
   std::int64_t seen = 0;
   for (std::int32_t i = 0; i < counts_length_; ++i) {
     seen += counts_[static_cast<std::size_t>(i)];

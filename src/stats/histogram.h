@@ -41,10 +41,12 @@ class Histogram {
   double Mean() const;
   // Population standard deviation, from bucket midpoints (within the histogram's precision).
   double Stdev() const;
-  // Nearest-rank percentile, p in [0, 100]: the highest value equivalent to the recorded value of
-  // rank ceil(p/100 * count), clamped to [min, max]. 0 when empty.
+  // Nearest-rank percentile, p in [0, 100] to six decimal places: the highest value equivalent to
+  // the recorded value of rank ceil(p/100 * count) (computed exactly), clamped to [min, max];
+  // rank 1 (so p0) is min() exactly and p100 is max(). 0 when empty.
   std::int64_t ValueAtPercentile(double p) const;
-  // Sum of recorded values (exact up to 2^53 per value on average).
+  // Sum of recorded values: exact while below 2^53 (104 days of nanoseconds), then within double
+  // rounding.
   double sum() const { return sum_; }
 
   const Config& config() const { return config_; }
@@ -53,8 +55,8 @@ class Histogram {
   std::vector<std::pair<std::int32_t, std::int64_t>> NonZeroBuckets() const;
   // Rebuilds a histogram from NonZeroBuckets() plus the exact min, max and sum. Returns false if
   // an index is out of range.
-  bool Restore(const std::vector<std::pair<std::int32_t, std::int64_t>>& buckets,
-               std::int64_t min, std::int64_t max, double sum);
+  bool Restore(const std::vector<std::pair<std::int32_t, std::int64_t>>& buckets, std::int64_t min,
+               std::int64_t max, double sum);
 
   // The range [lowest, highest] of values that share `value`'s bucket.
   std::int64_t LowestEquivalent(std::int64_t value) const;

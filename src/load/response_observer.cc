@@ -1,0 +1,86 @@
+#include "load/response_observer.h"
+
+#include <fmt/format.h>
+
+namespace stampede::load {
+
+using scenario::StreamMode;
+
+ResponseObserver::ResponseObserver(StreamMode mode)
+    : configured_(mode),
+      resolved_(mode),
+      parser_(*this),
+      sse_([this](const protocol::SseEvent&) { OnEvent(); }) {}
+
+void ResponseObserver::Begin(core::Nanos sent, bool head_request) {
+  parser_.Reset(head_request);
+  sse_.Reset();
+  sse_failed_ = false;
+  resolved_ = configured_;
+  sent_ = sent;
+  now_ = sent;
+  first_byte_ = first_event_ = last_event_ = last_byte_ = -1;
+  status_ = 0;
+  keep_alive_ = false;
+  complete_ = false;
+  chunks_ = events_ = 0;
+  gaps_.clear();
+}
+
+core::Result<std::size_t> ResponseObserver::Feed(std::string_view bytes, core::Nanos now) {
+  now_ = now;
+  if (bytes.empty()) return std::size_t{0};
+  if (first_byte_ < 0) first_byte_ = now;
+  last_byte_ = now;
+  auto consumed = parser_.Feed(bytes);
+  if (consumed.ok() && sse_failed_) {
+    return core::MakeError("malformed Server-Sent Events stream (line too long)");
+  }
+  return consumed;
+}
+
+core::Result<void> ResponseObserver::FinishOnEof(core::Nanos now) {
+  now_ = now;
+  return parser_.FinishOnEof();
+}
+
+void ResponseObserver::OnHead(const protocol::HttpResponseHead& head) {
+  status_ = head.status;
+  keep_alive_ = head.keep_alive;
+  if (configured_ == StreamMode::kAuto) {
+    const auto content_type = head.Header("content-type");
+    if (content_type && content_type->substr(0, 17) == "text/event-stream") {
+      resolved_ = StreamMode::kSse;
+    } else if (head.chunked) {
+      resolved_ = StreamMode::kChunked;
+    } else {
+      resolved_ = StreamMode::kNone;
+    }
+  }
+}
+
+void ResponseObserver::OnBody(std::string_view data) {
+  if (first_event_ < 0 && resolved_ == StreamMode::kNone && !data.empty()) first_event_ = now_;
+  if (resolved_ == StreamMode::kSse && !sse_failed_) {
+    if (!sse_.Feed(data).ok()) sse_failed_ = true;
+  }
+}
+
+void ResponseObserver::OnChunkEnd(std::int64_t /*size*/) {
+  ++chunks_;
+  if (resolved_ == StreamMode::kChunked) OnEvent();
+}
+
+void ResponseObserver::OnComplete() { complete_ = true; }
+
+void ResponseObserver::OnEvent() {
+  ++events_;
+  if (first_event_ < 0) {
+    first_event_ = now_;
+  } else {
+    gaps_.push_back(now_ - last_event_);
+  }
+  last_event_ = now_;
+}
+
+}  // namespace stampede::load

@@ -1,0 +1,201 @@
+#include "load/user_session.h"
+
+#include <boost/asio/error.hpp>
+#include <chrono>
+
+#include "load/worker.h"
+
+namespace stampede::load {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using core::MonotonicNow;
+using core::Nanos;
+
+UserSession::UserSession(Worker& worker, std::int64_t user_index)
+    : worker_(worker),
+      user_index_(user_index),
+      connection_(worker.io(), worker.plan().tls.get(), worker.plan().scenario.request.url.host),
+      observer_(worker.plan().scenario.request.stream),
+      timer_(worker.io()) {
+  worker_.Register(this);
+}
+
+UserSession::~UserSession() { worker_.Unregister(this); }
+
+asio::awaitable<void> UserSession::Run(std::shared_ptr<UserSession> self) {
+  do {
+    RequestOutcome outcome = co_await self->Iteration();
+    self->worker_.Record(outcome, self->observer_);
+    if (self->cancelled_) break;
+  } while (self->worker_.may_start_iteration());
+  self->connection_.Close();
+  self->deadline_ = kNever;
+  self->armed_ = kNever;
+  self->timer_.cancel();
+}
+
+void UserSession::Cancel() {
+  cancelled_ = true;
+  connection_.Close();
+}
+
+void UserSession::SetDeadline(Nanos at, Deadline kind) {
+  deadline_ = at;
+  deadline_kind_ = kind;
+  if (at < armed_) ArmTimer(at);
+}
+
+void UserSession::ArmTimer(Nanos at) {
+  armed_ = at;
+  timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::nanoseconds(at)));
+  timer_.async_wait([self = shared_from_this(), generation = ++timer_generation_](error_code ec) {
+    if (ec || generation != self->timer_generation_) return;
+    self->OnTimer();
+  });
+}
+
+void UserSession::OnTimer() {
+  armed_ = kNever;
+  if (deadline_ == kNever) return;
+  if (MonotonicNow() >= deadline_) {
+    fired_ = deadline_kind_;
+    deadline_ = kNever;
+    connection_.Close();
+  } else {
+    ArmTimer(deadline_);
+  }
+}
+
+std::string UserSession::FailureCategory(const error_code& ec) const {
+  if (cancelled_) return {};
+  if (fired_ != Deadline::kNone) return std::string(TimeoutCategory(fired_));
+  return std::string(TransportCategory(ec));
+}
+
+asio::awaitable<error_code> UserSession::OpenConnection(RequestOutcome& outcome) {
+  const auto& timeouts = worker_.plan().scenario.request.timeouts;
+  const Nanos start = MonotonicNow();
+  SetDeadline(start + timeouts.connect, Deadline::kConnect);
+  error_code ec = co_await connection_.Connect(worker_.plan().endpoint);
+  if (!ec && fired_ == Deadline::kNone && !cancelled_) {
+    outcome.connect = MonotonicNow() - start;
+    worker_.OnConnected(outcome.connect);
+  }
+  co_return ec;
+}
+
+asio::awaitable<RequestOutcome> UserSession::Iteration() {
+  const RunPlan& plan = worker_.plan();
+  const auto& timeouts = plan.scenario.request.timeouts;
+  RequestOutcome outcome;
+  fired_ = Deadline::kNone;
+  worker_.OnRequestStarted();
+  auto fail = [&](std::string category) {
+    deadline_ = kNever;
+    connection_.Close();
+    if (cancelled_ || category.empty()) {
+      outcome.interrupted = true;
+    } else {
+      outcome.category = std::move(category);
+    }
+    return outcome;
+  };
+
+  // A kept-alive connection the server closed while idle fails on first use without a byte of
+  // response; such a request is sent again once on a new connection, as browsers do.
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = connection_.is_open();
+    if (!reused) {
+      if (error_code ec = co_await OpenConnection(outcome); ec || fired_ != Deadline::kNone) {
+        co_return fail(FailureCategory(ec));
+      }
+    }
+    if (cancelled_) co_return fail({});
+
+    const Nanos sent = MonotonicNow();
+    const Nanos total_deadline = sent + timeouts.total;
+    const auto phase_deadline = [&](Nanos at, Deadline kind) {
+      if (at < total_deadline) {
+        SetDeadline(at, kind);
+      } else {
+        SetDeadline(total_deadline, Deadline::kTotal);
+      }
+    };
+    phase_deadline(sent + timeouts.ttfb, Deadline::kTtfb);
+    observer_.Begin(sent, plan.head_request);
+
+    if (error_code ec = co_await connection_.Write(plan.request_bytes); ec) {
+      if (reused && attempt == 0 && !cancelled_ && fired_ == Deadline::kNone) {
+        connection_.Close();
+        continue;
+      }
+      co_return fail(FailureCategory(ec));
+    }
+
+    std::int64_t seen_events = 0;
+    std::int64_t seen_bytes = 0;
+    while (true) {
+      std::string_view got;
+      error_code ec = co_await connection_.Read(worker_.scratch(), got);
+      const Nanos now = MonotonicNow();
+      if (!got.empty()) {
+        const bool first_event_before = observer_.first_event() >= 0;
+        if (!observer_.got_first_byte()) {
+          phase_deadline(now + timeouts.idle, Deadline::kIdle);
+        } else if (now + timeouts.idle < total_deadline) {
+          deadline_ = now + timeouts.idle;  // later than the armed timer: a store suffices
+        }
+        auto consumed = observer_.Feed(got, now);
+        worker_.OnProgress(observer_.events() - seen_events, observer_.bytes() - seen_bytes);
+        seen_events = observer_.events();
+        seen_bytes = observer_.bytes();
+        if (!first_event_before && observer_.first_event() >= 0) {
+          worker_.OnFirstEvent(observer_.first_event() - sent);
+        }
+        if (!consumed.ok()) co_return fail(std::string(kProtocol));
+        if (observer_.complete()) {
+          // Bytes after the response, or a server that will close: do not reuse.
+          if (*consumed < got.size() || !observer_.keep_alive()) connection_.Close();
+          break;
+        }
+      }
+      if (!ec) continue;
+      if (ec == asio::error::eof && !cancelled_ && fired_ == Deadline::kNone) {
+        if (observer_.FinishOnEof(now).ok()) {
+          connection_.Close();
+          break;
+        }
+        if (reused && attempt == 0 && !observer_.got_first_byte()) break;  // retry below
+        co_return fail(std::string(kIncomplete));
+      }
+      if (reused && attempt == 0 && !observer_.got_first_byte() && !cancelled_ &&
+          fired_ == Deadline::kNone && ec != asio::error::operation_aborted) {
+        break;  // retry below
+      }
+      co_return fail(FailureCategory(ec));
+    }
+    if (!observer_.complete()) {
+      connection_.Close();
+      continue;  // the retry of a dead kept-alive connection
+    }
+    deadline_ = kNever;
+
+    // Judge the response: status, then the checks, in the order a user reads them.
+    const auto& checks = plan.scenario.request.checks;
+    bool status_ok = false;
+    for (const auto& range : checks.expect_status) status_ok |= range.Contains(observer_.status());
+    if (!status_ok) {
+      outcome.category = HttpCategory(observer_.status());
+    } else if (observer_.chunks() < checks.min_chunks) {
+      outcome.category = CheckCategory("min_chunks");
+    } else if (observer_.events() < checks.min_events) {
+      outcome.category = CheckCategory("min_events");
+    } else if (observer_.bytes() < checks.min_bytes) {
+      outcome.category = CheckCategory("min_bytes");
+    }
+    co_return outcome;
+  }
+}
+
+}  // namespace stampede::load

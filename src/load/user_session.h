@@ -1,0 +1,63 @@
+// One simulated user: its connection (kept alive across iterations), its response observer and
+// its deadline timer. A user lives on one worker for its whole life.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string_view>
+
+#include "asio/awaitable.h"
+#include "core/time.h"
+#include "load/connection.h"
+#include "load/error_category.h"
+#include "load/response_observer.h"
+
+namespace stampede::load {
+
+class Worker;
+
+// How one request ended. `category` is empty for a success.
+struct RequestOutcome {
+  bool interrupted = false;
+  std::string category;
+  core::Nanos connect = -1;  // this request opened a connection that took this long
+};
+
+class UserSession : public std::enable_shared_from_this<UserSession> {
+ public:
+  UserSession(Worker& worker, std::int64_t user_index);
+  ~UserSession();
+
+  // Runs the user's iterations (one in burst mode) and closes its connection.
+  static boost::asio::awaitable<void> Run(std::shared_ptr<UserSession> self);
+  // Cuts the request in flight (it is counted as interrupted).
+  void Cancel();
+
+ private:
+  static constexpr core::Nanos kNever = std::numeric_limits<core::Nanos>::max();
+
+  boost::asio::awaitable<RequestOutcome> Iteration();
+  boost::asio::awaitable<boost::system::error_code> OpenConnection(RequestOutcome& outcome);
+  // The earliest deadline for the current phase. Moving it later costs one store; the timer
+  // finds the new value when it fires.
+  void SetDeadline(core::Nanos at, Deadline kind);
+  void ArmTimer(core::Nanos at);
+  void OnTimer();
+  std::string FailureCategory(const boost::system::error_code& ec) const;
+
+  Worker& worker_;
+  std::int64_t user_index_;
+  Connection connection_;
+  ResponseObserver observer_;
+  boost::asio::steady_timer timer_;
+  core::Nanos deadline_ = kNever;
+  Deadline deadline_kind_ = Deadline::kNone;
+  core::Nanos armed_ = kNever;
+  std::uint64_t timer_generation_ = 0;
+  Deadline fired_ = Deadline::kNone;
+  bool cancelled_ = false;
+};
+
+}  // namespace stampede::load

@@ -1,0 +1,98 @@
+// A worker: one thread, one io_context, the users placed on it, and their recorder. Nothing on
+// the hot path is shared with other workers; the coordinator reaches a worker only by posting
+// to its io_context (ARCHITECTURE.md §4).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <future>
+#include <optional>
+#include <span>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "core/time.h"
+#include "load/run_plan.h"
+#include "stats/histogram.h"
+#include "stats/level_stats.h"
+
+namespace stampede::load {
+
+class UserSession;
+class ResponseObserver;
+struct RequestOutcome;
+
+// Counts since the previous collection, for the live line and the time series.
+struct IntervalSnapshot {
+  std::int64_t requests = 0;
+  std::int64_t failed = 0;
+  std::int64_t events = 0;
+  std::int64_t bytes = 0;
+  std::int64_t in_request = 0;  // users in a request at collection time
+  stats::Histogram ttfe = stats::Histogram::ForDurations();  // first events seen in the interval
+
+  void Merge(const IntervalSnapshot& other);
+};
+
+class Worker {
+ public:
+  Worker(int id, const RunPlan& plan);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void Start();
+  void Join();
+
+  // --- Called by the coordinator thread.
+  // Starts `users` users now. `level_end` is when duration-mode users stop starting
+  // iterations; 0 means burst (one iteration each).
+  void StartLevel(std::int64_t first_user, std::int64_t users, core::Nanos level_end);
+  // No user starts another iteration; requests in flight go on.
+  void StopNewWork();
+  // Every request in flight is cut and counted as interrupted.
+  void CancelAll();
+  std::future<IntervalSnapshot> CollectInterval();
+  // The level's stats, leaving the worker's empty for the next level.
+  std::future<stats::LevelStats> TakeLevelStats();
+  // Users of the current level that have not finished.
+  std::int64_t active_users() const { return active_users_.load(std::memory_order_acquire); }
+
+  // --- Called on the worker's thread by its users.
+  const RunPlan& plan() const { return plan_; }
+  boost::asio::io_context& io() { return io_; }
+  std::span<char> scratch() { return scratch_; }
+  bool may_start_iteration() const;
+  bool cancelling() const { return cancelling_; }
+  void Register(UserSession* session) { sessions_.insert(session); }
+  void Unregister(UserSession* session) { sessions_.erase(session); }
+  void OnRequestStarted() { ++in_request_; }
+  void OnConnected(core::Nanos connect_time);
+  void OnProgress(std::int64_t new_events, std::int64_t new_bytes);
+  void OnFirstEvent(core::Nanos ttfe) { interval_.ttfe.Record(ttfe); }
+  void Record(const RequestOutcome& outcome, const ResponseObserver& response);
+  void OnUserFinished() { active_users_.fetch_sub(1, std::memory_order_acq_rel); }
+
+ private:
+  int id_;
+  const RunPlan& plan_;
+  boost::asio::io_context io_{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
+  std::thread thread_;
+  std::vector<char> scratch_;
+
+  std::atomic<std::int64_t> active_users_{0};
+  core::Nanos level_end_ = 0;
+  bool burst_ = true;
+  bool stopping_ = false;
+  bool cancelling_ = false;
+  std::int64_t in_request_ = 0;
+  std::unordered_set<UserSession*> sessions_;
+  stats::LevelStats level_;
+  IntervalSnapshot interval_;
+};
+
+}  // namespace stampede::load

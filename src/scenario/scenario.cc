@@ -1,0 +1,119 @@
+#include "scenario/scenario.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace stampede::scenario {
+namespace {
+
+bool ParseInt(std::string_view text, int& value) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string_view ToString(StreamMode mode) {
+  switch (mode) {
+    case StreamMode::kAuto:
+      return "auto";
+    case StreamMode::kNone:
+      return "none";
+    case StreamMode::kChunked:
+      return "chunked";
+    case StreamMode::kSse:
+      return "sse";
+  }
+  return "auto";
+}
+
+core::Result<StreamMode> ParseStreamMode(std::string_view text) {
+  for (auto mode : {StreamMode::kAuto, StreamMode::kNone, StreamMode::kChunked, StreamMode::kSse}) {
+    if (text == ToString(mode)) return mode;
+  }
+  return core::MakeError(
+      fmt::format("unknown stream mode \"{}\" (use auto, none, chunked or sse)", text));
+}
+
+std::string_view ToString(LoadMode mode) { return mode == LoadMode::kBurst ? "burst" : "duration"; }
+
+core::Result<std::vector<StatusRange>> ParseStatusList(std::string_view text) {
+  std::vector<StatusRange> ranges;
+  std::string_view rest = text;
+  while (true) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    StatusRange range;
+    bool ok = false;
+    if (item.size() == 3 && (item.substr(1) == "xx" || item.substr(1) == "XX") && item[0] >= '1' &&
+        item[0] <= '5') {
+      range.low = (item[0] - '0') * 100;
+      range.high = range.low + 99;
+      ok = true;
+    } else if (const auto dash = item.find('-'); dash != std::string_view::npos) {
+      ok = ParseInt(item.substr(0, dash), range.low) && ParseInt(item.substr(dash + 1), range.high);
+    } else {
+      ok = ParseInt(item, range.low);
+      range.high = range.low;
+    }
+    if (!ok || range.low < 100 || range.high > 599 || range.low > range.high) {
+      return core::MakeError(fmt::format(
+          "invalid status \"{}\" in \"{}\" (write e.g. 200, 2xx, 200-204 or 200,201)", item, text));
+    }
+    ranges.push_back(range);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return ranges;
+}
+
+std::string RequestSpec::Serialize() const {
+  std::string out = fmt::format("{} {} HTTP/1.1\r\n", method, url.target);
+  bool has_host = false;
+  bool has_user_agent = false;
+  for (const auto& header : headers) {
+    auto equals = [&](std::string_view name) {
+      if (header.name.size() != name.size()) return false;
+      for (std::size_t i = 0; i < name.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(header.name[i])) != name[i]) return false;
+      }
+      return true;
+    };
+    has_host |= equals("host");
+    has_user_agent |= equals("user-agent");
+  }
+  if (!has_host) out += fmt::format("Host: {}\r\n", url.HostHeader());
+  if (!has_user_agent) out += "User-Agent: stampede/0.1\r\n";
+  for (const auto& header : headers) out += fmt::format("{}: {}\r\n", header.name, header.value);
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    out += fmt::format("Content-Length: {}\r\n", body.size());
+  }
+  out += "\r\n";
+  out += body;
+  return out;
+}
+
+core::Result<void> Validate(const Scenario& scenario) {
+  const auto& load = scenario.load;
+  if (load.levels.empty())
+    return core::MakeError("no load levels: give --users, e.g. --users 50,100");
+  if (load.mode == LoadMode::kDuration && load.duration <= 0) {
+    return core::MakeError("duration mode needs a positive --duration, e.g. --duration 30s");
+  }
+  const auto& timeouts = scenario.request.timeouts;
+  if (timeouts.connect <= 0 || timeouts.ttfb <= 0 || timeouts.idle <= 0 || timeouts.total <= 0) {
+    return core::MakeError("every timeout must be positive");
+  }
+  if (scenario.threads < 0) return core::MakeError("--threads must be at least 1");
+  for (const auto& header : scenario.request.headers) {
+    if (header.name.empty() || header.name.find_first_of(" :\r\n") != std::string::npos ||
+        header.value.find_first_of("\r\n") != std::string::npos) {
+      return core::MakeError(fmt::format("invalid header \"{}: {}\" (write -H 'Name: value')",
+                                         header.name, header.value));
+    }
+  }
+  return {};
+}
+
+}  // namespace stampede::scenario

@@ -1,0 +1,87 @@
+// The scenario model: what to request, how to judge each response, and the load profile.
+// A command-line run and (later) a YAML file both build this one model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "scenario/url.h"
+
+namespace stampede::scenario {
+
+// How a response body is split into events. kAuto decides per response from its headers:
+// text/event-stream -> kSse, chunked transfer coding -> kChunked, else kNone.
+enum class StreamMode { kAuto, kNone, kChunked, kSse };
+std::string_view ToString(StreamMode mode);
+core::Result<StreamMode> ParseStreamMode(std::string_view text);
+
+// burst: each user sends one request, all users at once; the level ends when all finish.
+// duration: users loop (request after request) until the level's duration is over.
+enum class LoadMode { kBurst, kDuration };
+std::string_view ToString(LoadMode mode);
+
+struct Timeouts {
+  core::Nanos connect = 10 * core::kSecond;  // TCP connect and TLS handshake
+  core::Nanos ttfb = 60 * core::kSecond;     // request sent -> first response byte
+  core::Nanos idle = 30 * core::kSecond;     // longest silence between response bytes
+  core::Nanos total = 5 * core::kMinute;     // request sent -> last byte
+};
+
+// An inclusive range of acceptable status codes.
+struct StatusRange {
+  int low = 200;
+  int high = 299;
+  bool Contains(int status) const { return status >= low && status <= high; }
+};
+// "200", "2xx", "200-204", or a comma-separated list of those.
+core::Result<std::vector<StatusRange>> ParseStatusList(std::string_view text);
+
+struct Checks {
+  std::vector<StatusRange> expect_status{StatusRange{}};
+  std::int64_t min_chunks = 0;
+  std::int64_t min_events = 0;
+  std::int64_t min_bytes = 0;
+};
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct RequestSpec {
+  std::string method = "GET";
+  Url url;
+  std::vector<Header> headers;
+  std::string body;
+  StreamMode stream = StreamMode::kAuto;
+  Timeouts timeouts;
+  Checks checks;
+  bool insecure = false;  // skip TLS certificate verification
+
+  // The request bytes as sent on the wire (request line, Host, headers, Content-Length, body).
+  std::string Serialize() const;
+};
+
+struct LoadProfile {
+  std::vector<std::int64_t> levels;  // users per level
+  LoadMode mode = LoadMode::kBurst;
+  core::Nanos duration = 0;                        // per level, kDuration only
+  core::Nanos graceful_stop = 10 * core::kSecond;  // kDuration: time in-flight requests get
+};
+
+struct Scenario {
+  RequestSpec request;
+  LoadProfile load;
+  int threads = 0;  // 0: one worker per core
+};
+
+// Checks a scenario for contradictions a user can fix; the message names the flag or field.
+core::Result<void> Validate(const Scenario& scenario);
+
+}  // namespace stampede::scenario

@@ -1,0 +1,95 @@
+#include "server/mock_server.h"
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "server/listen_address.h"
+#include "server/worker.h"
+
+namespace stampede::server {
+namespace {
+
+using boost::asio::ip::tcp;
+
+// How long Stop() lets connections unwind after closing them before it abandons the rest.
+constexpr auto kStopGrace = std::chrono::seconds(2);
+
+core::Result<tcp::endpoint> ResolveListenEndpoint(const std::string& host, std::uint16_t port) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (!ec) return tcp::endpoint(address, port);
+  boost::asio::io_context resolver_context;
+  tcp::resolver resolver(resolver_context);
+  const auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    return core::MakeError("cannot listen on " + FormatHostPort(host, port) +
+                           ": cannot resolve host: " + (ec ? ec.message() : "no address"));
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+class MockServer::Impl {
+ public:
+  explicit Impl(ServerOptions options) : options_(std::move(options)) {}
+
+  core::Result<void> Start() {
+    const std::lock_guard lock(mutex_);
+    if (!workers_.empty()) return core::MakeError("the mock server is already running");
+    auto endpoint = ResolveListenEndpoint(options_.host, options_.port);
+    if (!endpoint) return endpoint.error();
+    int threads = options_.threads;
+    if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int index = 0; index < threads; ++index) {
+      auto worker = std::make_unique<Worker>(index);
+      if (const auto ec = worker->Listen(*endpoint)) {
+        return core::MakeError("cannot listen on " +
+                               FormatHostPort(options_.host, endpoint->port()) + ": " +
+                               ec.message());
+      }
+      // Port 0 means "any free port" for the first acceptor only; the rest must share it.
+      if (index == 0) endpoint->port(worker->port());
+      workers.push_back(std::move(worker));
+    }
+    port_ = endpoint->port();
+    for (auto& worker : workers) worker->Start();
+    workers_ = std::move(workers);
+    return {};
+  }
+
+  void Stop() {
+    const std::lock_guard lock(mutex_);
+    for (auto& worker : workers_) worker->RequestStop();
+    for (auto& worker : workers_) worker->Join(kStopGrace);
+    workers_.clear();
+  }
+
+  std::uint16_t port() const { return port_; }
+
+ private:
+  const ServerOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::uint16_t port_ = 0;
+};
+
+MockServer::MockServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+MockServer::~MockServer() { Stop(); }
+
+core::Result<void> MockServer::Start() { return impl_->Start(); }
+
+std::uint16_t MockServer::port() const { return impl_->port(); }
+
+void MockServer::Stop() { impl_->Stop(); }
+
+}  // namespace stampede::server

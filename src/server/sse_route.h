@@ -1,0 +1,30 @@
+// GET /sse: a Server-Sent Events ticker. Query: initial_ms (0) before the first event,
+// interval_ms (1000) between events, count (10; 0 = until the client goes), event_bytes (16)
+// the length of each event's data. Event n (from 1) is "id: n\ndata: <payload>\n\n", one event
+// per chunk; the payload is the pattern of payload.h from offset 0.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "core/result.h"
+#include "server/awaitable.h"
+#include "server/query_params.h"
+#include "server/responder.h"
+
+namespace stampede::server {
+
+struct SseSpec {
+  std::chrono::milliseconds initial{0};
+  std::chrono::milliseconds interval{1000};
+  std::uint64_t count = 10;  // 0: unlimited
+  std::uint64_t event_bytes = 16;
+};
+
+core::Result<SseSpec> ParseSseSpec(const QueryParams& query);
+
+// Event k (from 0) is due at request_read_at + initial + k * interval, so timer lateness never
+// accumulates into drift over a long ticker.
+boost::asio::awaitable<void> ServeSse(SseSpec spec, Responder& responder);
+
+}  // namespace stampede::server

@@ -1,0 +1,33 @@
+#include "stats/level_stats.h"
+
+namespace stampede::stats {
+
+std::string_view MetricName(Metric metric) {
+  static constexpr std::array<std::string_view, kMetricCount> kNames = {
+      "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes"};
+  return kNames[static_cast<int>(metric)];
+}
+
+bool IsDuration(Metric metric) {
+  return metric != Metric::kChunks && metric != Metric::kEvents && metric != Metric::kBytes;
+}
+
+LevelStats::LevelStats()
+    : metrics{Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForDurations(),
+              Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForCounts(),
+              Histogram::ForCounts(),    Histogram::ForCounts()} {}
+
+void LevelStats::Merge(const LevelStats& other) {
+  requests += other.requests;
+  succeeded += other.succeeded;
+  completed += other.completed;
+  interrupted += other.interrupted;
+  connections += other.connections;
+  events += other.events;
+  chunks += other.chunks;
+  bytes += other.bytes;
+  for (const auto& [category, count] : other.errors) errors[category] += count;
+  for (int i = 0; i < kMetricCount; ++i) metrics[i].Merge(other.metrics[i]);
+}
+
+}  // namespace stampede::stats

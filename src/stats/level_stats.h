@@ -1,0 +1,51 @@
+// What the requests of one level produced: counters, the error breakdown and one histogram per
+// metric. Each worker fills its own; merging them (and shards, and saved runs) is exact.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "stats/histogram.h"
+
+namespace stampede::stats {
+
+// Latency metrics are nanoseconds; kChunks, kEvents and kBytes are per-request counts.
+// Every histogram holds successful requests only (failures are in the error breakdown),
+// except kConnect, which holds every connection that was established.
+enum class Metric : int { kConnect, kTtfb, kTtfe, kE2e, kGap, kChunks, kEvents, kBytes };
+inline constexpr int kMetricCount = 8;
+inline constexpr std::array<Metric, kMetricCount> kAllMetrics = {
+    Metric::kConnect, Metric::kTtfb,   Metric::kTtfe,   Metric::kE2e,
+    Metric::kGap,     Metric::kChunks, Metric::kEvents, Metric::kBytes};
+
+// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes".
+std::string_view MetricName(Metric metric);
+bool IsDuration(Metric metric);
+
+struct LevelStats {
+  LevelStats();
+
+  std::int64_t requests = 0;     // finished and judged: succeeded + failed
+  std::int64_t succeeded = 0;    // complete, expected status, every check passed
+  std::int64_t completed = 0;    // the whole response arrived (whatever its status)
+  std::int64_t interrupted = 0;  // cut short by the end of the level or Ctrl-C; not judged
+  std::int64_t connections = 0;  // connections established
+  std::int64_t events = 0;       // over all requests, failed ones included
+  std::int64_t chunks = 0;
+  std::int64_t bytes = 0;  // response body bytes
+  // Failed requests by category: "refused", "reset", "timeout.ttfb", "incomplete",
+  // "http.503", "check.min_events", ... (docs/result-schema.md lists them all).
+  std::map<std::string, std::int64_t> errors;
+  std::array<Histogram, kMetricCount> metrics;
+
+  std::int64_t failed() const { return requests - succeeded; }
+  Histogram& operator[](Metric metric) { return metrics[static_cast<int>(metric)]; }
+  const Histogram& operator[](Metric metric) const { return metrics[static_cast<int>(metric)]; }
+
+  void Merge(const LevelStats& other);
+};
+
+}  // namespace stampede::stats

@@ -1,0 +1,85 @@
+// The result model (ARCHITECTURE.md §7): everything a run measured, as plain data. The engine
+// builds it; every report (console, JSON, ...) is a formatter over it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stats/level_stats.h"
+
+namespace stampede::stats {
+
+// One sample of the per-second time series of a level. Counts are for the interval that ends at
+// `t`; `active` is the number of users in a request at `t`.
+struct TimePoint {
+  double t = 0;  // seconds since the level started
+  std::int64_t active = 0;
+  std::int64_t requests = 0;
+  std::int64_t failed = 0;
+  std::int64_t events = 0;
+  std::int64_t bytes = 0;
+  std::int64_t ttfe_p50 = 0;  // ns, of first events seen in the interval (all requests)
+  std::int64_t ttfe_p95 = 0;
+};
+
+struct LevelResult {
+  int index = 0;
+  std::int64_t users = 0;
+  double started_at = 0;  // Unix seconds
+  double duration = 0;    // seconds, first user started -> last request finished
+  bool interrupted = false;
+  LevelStats stats;
+  std::vector<TimePoint> series;
+
+  double SuccessRate() const;   // succeeded / requests, 0..1 (0 when no requests)
+  double CompleteRate() const;  // completed / requests
+  double RequestsPerSecond() const;
+};
+
+// How the run was configured, as recorded in the result.
+struct RunConfig {
+  std::string target;  // URL
+  std::string method;
+  std::string stream;  // auto | none | chunked | sse
+  std::string mode;    // burst | duration
+  std::vector<std::int64_t> levels;
+  double duration = 0;  // seconds per level, duration mode
+  int threads = 0;
+  double connect_timeout = 0;  // seconds
+  double ttfb_timeout = 0;
+  double idle_timeout = 0;
+  double total_timeout = 0;
+  std::string expect_status;
+  std::int64_t min_chunks = 0;
+  std::int64_t min_events = 0;
+  std::int64_t min_bytes = 0;
+  bool embedded_mock = false;  // the target was the built-in mock (no URL given)
+  std::string command_line;
+};
+
+// What the live view shows while a level runs.
+struct LiveStatus {
+  int level_index = 0;  // 0-based
+  int level_count = 0;
+  std::int64_t users = 0;
+  double elapsed = 0;         // seconds since the level started
+  std::int64_t active = 0;    // users in a request now
+  std::int64_t finished = 0;  // requests judged so far in this level
+  std::int64_t failed = 0;
+  std::int64_t events = 0;
+  std::int64_t ttfe_p95 = -1;  // ns, first events seen so far in the level (-1: none yet)
+  bool stopping = false;       // Ctrl-C received, draining
+};
+
+struct RunResult {
+  static constexpr int kSchemaVersion = 1;
+  std::string tool_version;
+  double started_at = 0;  // Unix seconds
+  double finished_at = 0;
+  bool interrupted = false;  // stopped by Ctrl-C before every level ran
+  RunConfig config;
+  std::vector<LevelResult> levels;
+};
+
+}  // namespace stampede::stats

@@ -1,0 +1,126 @@
+"""Helpers for end-to-end tests of the stampede binary (Python 3 standard library only).
+
+The binary comes from the STAMPEDE_BIN environment variable (ctest sets it). `ServeProcess`
+runs `stampede serve` on a free port for the length of a `with` block:
+
+    with ServeProcess() as server:
+        urllib.request.urlopen(server.url("/health"))
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import unittest
+
+LISTENING_LINE = re.compile(r"^stampede serve: listening on (http://(\S+):(\d+))\s*$")
+
+
+def stampede_bin():
+    """Path of the stampede binary under test, from STAMPEDE_BIN."""
+    path = os.environ.get("STAMPEDE_BIN")
+    if not path:
+        raise RuntimeError("set STAMPEDE_BIN to the stampede binary (ctest does this)")
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"STAMPEDE_BIN={path} is not an executable file")
+    return path
+
+
+def free_port(host="127.0.0.1"):
+    """A TCP port nobody listens on right now (another process may take it before you do)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _read_first_line(stream, timeout):
+    """The first line of `stream`, or None when nothing arrives within `timeout` seconds."""
+    result = []
+    reader = threading.Thread(target=lambda: result.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return result[0] if result else None
+
+
+class ServeProcess:
+    """`stampede serve --listen HOST:0 [extra args]` as a subprocess.
+
+    Entering waits for the "listening on" line and parses the port from it; leaving stops the
+    process by its PID: SIGTERM, then SIGKILL if it has not exited within `stop_timeout`.
+    """
+
+    def __init__(self, extra_args=(), host="127.0.0.1", port=0, start_timeout=10.0,
+                 stop_timeout=5.0):
+        self.args = [stampede_bin(), "serve", "--listen", f"{host}:{port}", *extra_args]
+        self.start_timeout = start_timeout
+        self.stop_timeout = stop_timeout
+        self.process = None
+        self.base_url = None
+        self.host = None
+        self.port = None
+        self.returncode = None
+        self._stderr = None
+        self._stderr_text = ""
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+        return False
+
+    def start(self):
+        self._stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        line = _read_first_line(self.process.stdout, self.start_timeout)
+        match = LISTENING_LINE.match(line or "")
+        if not match:
+            self.stop()
+            raise RuntimeError(
+                f"{' '.join(self.args)} did not report a listening address within "
+                f"{self.start_timeout} s; first line: {line!r}; exit code: {self.returncode}; "
+                f"stderr: {self.stderr()!r}")
+        self.base_url, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
+
+    def stop(self):
+        """Stops the process (SIGTERM, then SIGKILL) and returns its exit code."""
+        if self.process is None:
+            return self.returncode
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.returncode = self.process.returncode
+        self.process.stdout.close()
+        self.process = None
+        self._stderr_text = self.stderr()
+        self._stderr.close()
+        self._stderr = None
+        return self.returncode
+
+    def stderr(self):
+        """Everything the process wrote to stderr (so far, or until it stopped)."""
+        if self._stderr is None:
+            return self._stderr_text
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    def url(self, path):
+        return self.base_url + path
+
+
+def require_program(name):
+    """Skips the calling test when `name` is not on PATH."""
+    import shutil
+    path = shutil.which(name)
+    if path is None:
+        raise unittest.SkipTest(f"{name} is not installed")
+    return path

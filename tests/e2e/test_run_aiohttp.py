@@ -1,0 +1,276 @@
+"""`stampede run` against an aiohttp server (servers/aiohttp_sse_server.py), one we did not write:
+exact event counts, SSE detection, gaps, and every error category a broken server can cause."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import unittest
+
+import harness
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AIOHTTP_SERVER = os.path.join(HERE, "servers", "aiohttp_sse_server.py")
+SYSTEM_PYTHON = "/usr/bin/python3"
+MS = 1_000_000  # nanoseconds
+
+
+def first_line(stream, timeout):
+    """The first line of `stream`, or None when nothing arrives within `timeout` seconds."""
+    lines = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return lines[0] if lines else None
+
+
+class AiohttpServer:
+    """servers/aiohttp_sse_server.py on 127.0.0.1 and a free port, stopped by its PID."""
+
+    def __init__(self, start_timeout=20.0):
+        self.start_timeout = start_timeout
+        self.process = None
+        self.port = None
+        self._stderr = None
+
+    def start(self):
+        self._stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [SYSTEM_PYTHON, AIOHTTP_SERVER, "--host", "127.0.0.1", "--port", "0"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        line = first_line(self.process.stdout, self.start_timeout) or ""
+        if not line.startswith("listening on "):
+            self.stop()
+            raise RuntimeError(f"the aiohttp server did not start; first line {line!r}, "
+                               f"stderr {self.stderr()!r}")
+        self.port = int(line.split()[2])
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process.stdout.close()
+        self.process = None
+
+    def stderr(self):
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+class RunResult:
+    def __init__(self, completed, result):
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.json = result
+
+    def level(self, index=0):
+        return self.json["levels"][index]
+
+    def describe(self):
+        return f"exit {self.returncode}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
+
+
+def run_stampede(*args, timeout=120):
+    """`stampede run ARGS --no-progress --json FILE`; returns the exit code, output and JSON."""
+    workdir = tempfile.mkdtemp(prefix="stampede-e2e-")
+    try:
+        json_path = os.path.join(workdir, "result.json")
+        completed = subprocess.run(
+            [harness.stampede_bin(), "run", *args, "--no-progress", "--json", json_path],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            check=False)
+        result = None
+        if os.path.exists(json_path):
+            with open(json_path, encoding="utf-8") as f:
+                result = json.load(f)
+        return RunResult(completed, result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_usage_error(*args):
+    """`stampede run ARGS` expected to be refused before any request is sent."""
+    return subprocess.run([harness.stampede_bin(), "run", *args, "--no-progress"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+                          check=False)
+
+
+def sse_bytes(count, event_bytes):
+    """Body size of /sse: the comment line, then `count` events of `event_bytes` data."""
+    return len(": stream starts\n") + count * len(f"event: token\ndata: {'x' * event_bytes}\n\n")
+
+
+class RunAiohttpTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.stampede_bin()
+        cls.server = AiohttpServer()
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def run_ok(self, *args):
+        run = run_stampede(*args)
+        self.assertEqual(run.returncode, 0, run.describe())
+        self.assertIsNotNone(run.json, run.describe())
+        self.assertEqual(len(run.json["levels"]), 1, run.describe())
+        return run
+
+    def assert_all_failed(self, level, category, users):
+        self.assertEqual(level["requests"], users, level)
+        self.assertEqual(level["succeeded"], 0, level)
+        self.assertEqual(level["failed"], users, level)
+        self.assertEqual(level["errors"], {category: users}, level)
+
+    def test_sse_exact_event_counts(self):
+        users, count, event_bytes = 5, 7, 16
+        run = self.run_ok(
+            self.server.url(f"/sse?count={count}&interval_ms=10&event_bytes={event_bytes}"),
+            "--users", str(users))
+        level = run.level()
+        self.assertEqual(level["users"], users)
+        self.assertEqual(level["requests"], users)
+        self.assertEqual(level["succeeded"], users, level["errors"])
+        self.assertEqual(level["completed"], users)
+        self.assertEqual(level["errors"], {})
+        self.assertEqual(level["totals"]["events"], users * count)
+        events = level["metrics"]["events"]
+        self.assertEqual((events["count"], events["min"], events["max"]), (users, count, count))
+        body = sse_bytes(count, event_bytes)
+        self.assertEqual(level["totals"]["bytes"], users * body)
+        self.assertEqual((level["metrics"]["bytes"]["min"], level["metrics"]["bytes"]["max"]),
+                         (body, body))
+        # Every event after the first of each stream has a gap before it.
+        self.assertEqual(level["metrics"]["gap"]["count"], users * (count - 1))
+        self.assertEqual(level["metrics"]["ttfe"]["count"], users)
+        self.assertIn("100.0%", run.stdout)
+
+    def test_auto_mode_detects_sse_not_chunks(self):
+        # Every event is written as two HTTP chunks: auto mode must count SSE events (from the
+        # Content-Type), not chunks; --stream chunked counts the chunks.
+        users, count = 3, 6
+        url = self.server.url(f"/sse?count={count}&interval_ms=5&event_bytes=20&split=1")
+        auto = self.run_ok(url, "--users", str(users)).level()
+        self.assertEqual(auto["errors"], {})
+        self.assertEqual(auto["totals"]["events"], users * count)
+        self.assertEqual(auto["totals"]["chunks"], users * count * 2)
+        self.assertEqual((auto["metrics"]["events"]["min"], auto["metrics"]["events"]["max"]),
+                         (count, count))
+        chunked = self.run_ok(url, "--users", str(users), "--stream", "chunked").level()
+        self.assertEqual(chunked["errors"], {})
+        self.assertEqual(chunked["totals"]["events"], users * count * 2)
+        self.assertEqual(chunked["totals"]["chunks"], users * count * 2)
+        none = self.run_ok(url, "--users", str(users), "--stream", "none").level()
+        self.assertEqual(none["errors"], {})
+        self.assertEqual(none["totals"]["events"], 0)
+
+    def test_chunked_route_counts_chunks_in_auto_mode(self):
+        users, count, chunk_bytes = 4, 5, 32
+        level = self.run_ok(
+            self.server.url(f"/chunked?count={count}&delay_ms=10&chunk_bytes={chunk_bytes}"),
+            "--users", str(users)).level()
+        self.assertEqual(level["errors"], {})
+        self.assertEqual(level["succeeded"], users)
+        self.assertEqual(level["totals"]["chunks"], users * count)
+        self.assertEqual(level["totals"]["events"], users * count)
+        self.assertEqual(level["totals"]["bytes"], users * count * chunk_bytes)
+
+    def test_gap_matches_interval(self):
+        interval = 50
+        level = self.run_ok(
+            self.server.url(f"/sse?count=10&interval_ms={interval}&event_bytes=16"),
+            "--users", "5").level()
+        self.assertEqual(level["errors"], {})
+        gap = level["metrics"]["gap"]
+        self.assertEqual(gap["count"], 5 * 9)
+        self.assertGreaterEqual(gap["p50"], (interval - 3) * MS, gap)
+        self.assertLessEqual(gap["p50"], (interval + 15) * MS, gap)
+
+    def test_cut_stream_is_incomplete(self):
+        users = 4
+        level = self.run_ok(self.server.url("/cut?after=3"), "--users", str(users)).level()
+        self.assert_all_failed(level, "incomplete", users)
+        self.assertEqual(level["completed"], 0, level)
+        # The events before the cut were still seen.
+        self.assertEqual(level["totals"]["events"], users * 3, level)
+
+    def test_http_503(self):
+        users = 3
+        level = self.run_ok(self.server.url("/status/503"), "--users", str(users)).level()
+        self.assert_all_failed(level, "http.503", users)
+        # The response itself arrived whole: complete, just not a success.
+        self.assertEqual(level["completed"], users, level)
+
+    def test_expect_status_accepts_503(self):
+        level = self.run_ok(self.server.url("/status/503"), "--users", "2",
+                            "--expect-status", "503").level()
+        self.assertEqual(level["errors"], {})
+        self.assertEqual(level["succeeded"], 2)
+
+    def test_ttfb_timeout(self):
+        users = 3
+        run = self.run_ok(self.server.url("/slow-headers?delay_ms=1000"), "--users", str(users),
+                          "--ttfb-timeout", "100ms")
+        level = run.level()
+        self.assert_all_failed(level, "timeout.ttfb", users)
+        self.assertLess(level["duration_s"], 0.9, level)
+
+    def test_min_events_check(self):
+        users = 3
+        level = self.run_ok(self.server.url("/sse?count=4&interval_ms=5"), "--users", str(users),
+                            "--min-events", "5").level()
+        self.assert_all_failed(level, "check.min_events", users)
+        self.assertEqual(level["completed"], users)
+        self.assertEqual(level["totals"]["events"], users * 4)
+        ok = self.run_ok(self.server.url("/sse?count=4&interval_ms=5"), "--users", str(users),
+                         "--min-events", "4").level()
+        self.assertEqual(ok["errors"], {})
+
+    def test_refused_on_closed_port(self):
+        users = 3
+        level = self.run_ok(f"http://127.0.0.1:{harness.free_port()}/sse", "--users",
+                            str(users), "--connect-timeout", "2s").level()
+        self.assert_all_failed(level, "refused", users)
+        self.assertEqual(level["connections"], 0, level)
+
+    def test_usage_errors_exit_2_and_name_the_problem(self):
+        url = self.server.url("/sse?count=1")
+        cases = [
+            (["--users", "abc", url], ["--users", "abc"]),
+            (["--users", "0", url], ["--users"]),
+            (["127.0.0.1:8080/sse"], ["URL", "127.0.0.1:8080/sse"]),
+            (["ftp://127.0.0.1/x"], ["ftp"]),
+            (["--ttfb-timeout", "soon", url], ["--ttfb-timeout", "soon"]),
+            (["--stream", "bogus", url], ["--stream"]),
+            (["--mode", "forever", url], ["--mode"]),
+            (["--min-bytes", "lots", url], ["--min-bytes"]),
+            (["-H", "NoColon", url], ["NoColon"]),
+        ]
+        for args, words in cases:
+            with self.subTest(args=args):
+                completed = run_usage_error(*args)
+                self.assertEqual(completed.returncode, 2,
+                                 f"stdout {completed.stdout!r} stderr {completed.stderr!r}")
+                for word in words:
+                    self.assertIn(word, completed.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

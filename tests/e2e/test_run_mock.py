@@ -1,0 +1,129 @@
+"""`stampede run` against our own mock: the built-in demo (no URL), and the timing targets of the
+issue against a `stampede serve` process (median ttfe within 5 ms of 300 ms and median gap within
+2 ms of 20 ms at 100 users)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+MS = 1_000_000  # nanoseconds
+DEMO_LEVELS = [50, 100, 200, 400, 800]
+DEMO_EVENTS = 50
+
+
+class RunResult:
+    def __init__(self, completed, result):
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.json = result
+
+    def describe(self):
+        return f"exit {self.returncode}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
+
+
+def run_stampede(*args, timeout=180):
+    """`stampede run ARGS --no-progress --json FILE`; returns the exit code, output and JSON."""
+    workdir = tempfile.mkdtemp(prefix="stampede-e2e-")
+    try:
+        json_path = os.path.join(workdir, "result.json")
+        completed = subprocess.run(
+            [harness.stampede_bin(), "run", *args, "--no-progress", "--json", json_path],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            check=False)
+        result = None
+        if os.path.exists(json_path):
+            with open(json_path, encoding="utf-8") as f:
+                result = json.load(f)
+        return RunResult(completed, result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def level_table(stdout):
+    """The per-level table's rows (header first) as lists of cells."""
+    lines = stdout.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(r"users\s+success\b", line)), None)
+    if start is None:
+        return []
+    rows = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
+
+
+class RunDemoTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.stampede_bin()
+        cls.demo = run_stampede()
+
+    def test_exit_code_and_table(self):
+        run = self.demo
+        self.assertEqual(run.returncode, 0, run.describe())
+        rows = level_table(run.stdout)
+        self.assertTrue(rows, run.describe())
+        header, body = rows[0], rows[1:]
+        self.assertEqual(header[:3], ["users", "success", "complete"])
+        self.assertEqual([int(row[0]) for row in body], DEMO_LEVELS, run.stdout)
+        for row in body:
+            self.assertEqual(row[1], "100.0%", run.stdout)  # success
+            self.assertEqual(row[2], "100.0%", run.stdout)  # complete
+        self.assertIn("errors: none", run.stdout)
+        self.assertIn("built-in mock", run.stdout)
+
+    def test_json_levels(self):
+        run = self.demo
+        self.assertIsNotNone(run.json, run.describe())
+        self.assertTrue(run.json["config"]["embedded_mock"])
+        levels = run.json["levels"]
+        self.assertEqual([level["users"] for level in levels], DEMO_LEVELS)
+        for level in levels:
+            with self.subTest(users=level["users"]):
+                self.assertEqual(level["errors"], {})
+                self.assertEqual(level["requests"], level["users"])
+                self.assertEqual(level["succeeded"], level["users"])
+                self.assertEqual(level["completed"], level["users"])
+                events = level["metrics"]["events"]
+                self.assertEqual(events["min"], DEMO_EVENTS)
+                self.assertEqual(events["max"], DEMO_EVENTS)
+                self.assertEqual(level["totals"]["events"], level["users"] * DEMO_EVENTS)
+
+
+class RunServeTimingTest(unittest.TestCase):
+    """The issue's targets: at 100 users, median ttfe within 5 ms of the configured 300 ms and
+    median gap within 2 ms of the configured 20 ms. Not widened: a failure is a finding."""
+
+    def test_ttfe_and_gap_at_100_users(self):
+        users, initial, interval, count = 100, 300, 20, 20
+        with harness.ServeProcess() as server:
+            run = run_stampede(
+                server.url(f"/sse?initial_ms={initial}&interval_ms={interval}&count={count}"),
+                "--users", str(users))
+        self.assertEqual(run.returncode, 0, run.describe())
+        level = run.json["levels"][0]
+        self.assertEqual(level["errors"], {})
+        self.assertEqual(level["succeeded"], users)
+        self.assertEqual(level["totals"]["events"], users * count)
+        ttfe, gap = level["metrics"]["ttfe"], level["metrics"]["gap"]
+        self.assertEqual(ttfe["count"], users)
+        self.assertEqual(gap["count"], users * (count - 1))
+        measured = (f"ttfe p50 {ttfe['p50'] / MS:.3f} ms (min {ttfe['min'] / MS:.3f}, "
+                    f"max {ttfe['max'] / MS:.3f}); gap p50 {gap['p50'] / MS:.3f} ms "
+                    f"(min {gap['min'] / MS:.3f}, max {gap['max'] / MS:.3f})")
+        self.assertGreaterEqual(ttfe["p50"], initial * MS, measured)
+        self.assertLessEqual(ttfe["p50"], (initial + 5) * MS, measured)
+        self.assertGreaterEqual(gap["p50"], (interval - 2) * MS, measured)
+        self.assertLessEqual(gap["p50"], (interval + 2) * MS, measured)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,230 @@
+// The engine against the mock server in one process, on port 0: exact counts, error categories
+// and timings within tolerances derived from the configured delays.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <thread>
+
+#include "load/engine.h"
+#include "scenario/scenario.h"
+#include "server/mock_server.h"
+#include "stats/run_result.h"
+
+namespace stampede {
+namespace {
+
+using core::kMillisecond;
+using stats::Metric;
+
+class NullSink final : public load::ProgressSink {
+ public:
+  void OnLevelStart(int, int, std::int64_t) override {}
+  void OnProgress(const stats::LiveStatus&) override { ++progress_calls; }
+  void OnLevelEnd(const stats::LevelResult&) override { ++levels_ended; }
+  int progress_calls = 0;
+  int levels_ended = 0;
+};
+
+class EngineMockTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server::ServerOptions options;
+    options.port = 0;
+    options.threads = 1;
+    mock_ = std::make_unique<server::MockServer>(options);
+    ASSERT_TRUE(mock_->Start().ok());
+  }
+
+  scenario::Scenario Make(const std::string& path, std::vector<std::int64_t> levels) {
+    scenario::Scenario model;
+    auto url = scenario::ParseUrl("http://127.0.0.1:" + std::to_string(mock_->port()) + path);
+    EXPECT_TRUE(url.ok());
+    model.request.url = *url;
+    model.load.levels = std::move(levels);
+    model.threads = 2;
+    return model;
+  }
+
+  stats::RunResult RunOk(const scenario::Scenario& model, load::EngineOptions options = {}) {
+    load::Engine engine(options);
+    auto result = engine.Run(model, sink_, interrupts_);
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? *result : stats::RunResult{};
+  }
+
+  std::unique_ptr<server::MockServer> mock_;
+  NullSink sink_;
+  std::atomic<int> interrupts_{0};
+};
+
+TEST_F(EngineMockTest, ChunkedStreamCountsAreExact) {
+  auto model = Make("/stream?chunks=7&chunk_bytes=13&delay_ms=5", {20, 5});
+  auto result = RunOk(model);
+  ASSERT_EQ(result.levels.size(), 2u);
+  EXPECT_EQ(sink_.levels_ended, 2);
+  const auto& level = result.levels[0];
+  EXPECT_EQ(level.users, 20);
+  EXPECT_EQ(level.stats.requests, 20);
+  EXPECT_EQ(level.stats.succeeded, 20);
+  EXPECT_EQ(level.stats.completed, 20);
+  EXPECT_TRUE(level.stats.errors.empty());
+  EXPECT_EQ(level.stats.chunks, 20 * 7);
+  EXPECT_EQ(level.stats.events, 20 * 7);  // auto mode: chunked transfer -> one event per chunk
+  EXPECT_EQ(level.stats.bytes, 20 * 7 * 13);
+  EXPECT_EQ(level.stats[Metric::kChunks].min(), 7);
+  EXPECT_EQ(level.stats[Metric::kChunks].max(), 7);
+  EXPECT_EQ(level.stats[Metric::kBytes].min(), 91);
+  EXPECT_EQ(level.stats[Metric::kGap].count(), 20 * 6);
+  EXPECT_EQ(level.stats[Metric::kE2e].count(), 20);
+  EXPECT_EQ(level.stats.connections, 20);
+  EXPECT_EQ(result.levels[1].stats.succeeded, 5);
+}
+
+TEST_F(EngineMockTest, SseEventsAndBytesAreExact) {
+  auto model = Make("/sse?count=5&interval_ms=10&event_bytes=8", {10});
+  auto result = RunOk(model);
+  const auto& s = result.levels.at(0).stats;
+  EXPECT_EQ(s.succeeded, 10);
+  EXPECT_EQ(s.events, 50);
+  EXPECT_EQ(s[Metric::kEvents].min(), 5);
+  EXPECT_EQ(s[Metric::kEvents].max(), 5);
+  // Each event is "id: N\ndata: <8 bytes>\n\n": 6 + 6 + 8 + 2 bytes for N in 1..5.
+  EXPECT_EQ(s[Metric::kBytes].min(), 5 * 22);
+  EXPECT_EQ(s[Metric::kBytes].max(), 5 * 22);
+}
+
+TEST_F(EngineMockTest, TimingFollowsConfiguredDelays) {
+  constexpr std::int64_t kInitialMs = 300;
+  constexpr std::int64_t kIntervalMs = 20;
+  auto model = Make("/sse?initial_ms=300&interval_ms=20&count=10&event_bytes=16", {20});
+  auto result = RunOk(model);
+  const auto& s = result.levels.at(0).stats;
+  ASSERT_EQ(s.succeeded, 20);
+  const auto& ttfe = s[Metric::kTtfe];
+  EXPECT_GE(ttfe.min(), kInitialMs * kMillisecond);
+  EXPECT_LE(ttfe.max(), (kInitialMs + 50) * kMillisecond);
+  // The server schedules events from the stream's start, so a late event makes the next gap
+  // shorter; the median gap is the configured interval within a few milliseconds.
+  const auto& gap = s[Metric::kGap];
+  EXPECT_EQ(gap.count(), 20 * 9);
+  EXPECT_NEAR(static_cast<double>(gap.ValueAtPercentile(50)), kIntervalMs * kMillisecond,
+              3 * kMillisecond);
+  const auto& e2e = s[Metric::kE2e];
+  EXPECT_GE(e2e.min(), (kInitialMs + 9 * kIntervalMs) * kMillisecond);
+  EXPECT_LE(e2e.max(), (kInitialMs + 9 * kIntervalMs + 60) * kMillisecond);
+  const auto& ttfb = s[Metric::kTtfb];
+  EXPECT_LT(ttfb.max(), kInitialMs * kMillisecond);  // headers come before the first event
+}
+
+TEST_F(EngineMockTest, FailedChecksAreCountedByName) {
+  auto model = Make("/sse?count=5&interval_ms=1&event_bytes=8", {6});
+  model.request.checks.min_events = 6;
+  auto result = RunOk(model);
+  const auto& s = result.levels.at(0).stats;
+  EXPECT_EQ(s.requests, 6);
+  EXPECT_EQ(s.succeeded, 0);
+  EXPECT_EQ(s.completed, 6);
+  EXPECT_EQ(s.errors.at("check.min_events"), 6);
+  EXPECT_EQ(s[Metric::kE2e].count(), 0);  // latency histograms hold successes only
+}
+
+TEST_F(EngineMockTest, UnexpectedStatusIsCountedByCode) {
+  auto model = Make("/no-such-route", {3});
+  auto result = RunOk(model);
+  EXPECT_EQ(result.levels.at(0).stats.errors.at("http.404"), 3);
+  model.request.checks.expect_status = {{404, 404}};
+  result = RunOk(model);
+  EXPECT_EQ(result.levels.at(0).stats.succeeded, 3);
+}
+
+TEST_F(EngineMockTest, IdleTimeoutCutsASilentStream) {
+  auto model = Make("/sse?initial_ms=0&interval_ms=600&count=3&event_bytes=8", {4});
+  model.request.timeouts.idle = 100 * kMillisecond;
+  auto result = RunOk(model);
+  const auto& s = result.levels.at(0).stats;
+  EXPECT_EQ(s.errors.at("timeout.idle"), 4);
+  EXPECT_LT(result.levels[0].duration, 0.5);
+}
+
+TEST_F(EngineMockTest, TotalTimeoutBoundsAStream) {
+  auto model = Make("/sse?initial_ms=0&interval_ms=50&count=100&event_bytes=8", {3});
+  model.request.timeouts.total = 200 * kMillisecond;
+  auto result = RunOk(model);
+  EXPECT_EQ(result.levels.at(0).stats.errors.at("timeout.total"), 3);
+  EXPECT_LT(result.levels[0].duration, 0.6);
+}
+
+TEST_F(EngineMockTest, DurationModeLoopsOnKeptAliveConnections) {
+  auto model = Make("/stream?chunks=2&delay_ms=10&chunk_bytes=4", {4});
+  model.load.mode = scenario::LoadMode::kDuration;
+  model.load.duration = 500 * kMillisecond;
+  auto result = RunOk(model);
+  const auto& s = result.levels.at(0).stats;
+  // Each iteration takes ~10 ms, so each user loops many times in 500 ms...
+  EXPECT_GT(s.requests, 4 * 10);
+  EXPECT_EQ(s.succeeded, s.requests);
+  // ...over the one connection it opened.
+  EXPECT_EQ(s.connections, 4);
+  EXPECT_GE(result.levels[0].duration, 0.5);
+}
+
+TEST_F(EngineMockTest, InterruptDrainsThenCutsAndKeepsThePartialResult) {
+  auto model = Make("/sse?initial_ms=0&interval_ms=100&count=100&event_bytes=8", {5, 10});
+  load::EngineOptions options;
+  options.drain = 200 * kMillisecond;
+  std::thread interrupter([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    interrupts_ = 1;
+  });
+  auto result = RunOk(model, options);
+  interrupter.join();
+  EXPECT_TRUE(result.interrupted);
+  ASSERT_EQ(result.levels.size(), 1u);  // the second level never started
+  EXPECT_TRUE(result.levels[0].interrupted);
+  EXPECT_EQ(result.levels[0].stats.interrupted, 5);
+  EXPECT_EQ(result.levels[0].stats.requests, 0);
+  EXPECT_LT(result.levels[0].duration, 1.5);
+}
+
+TEST_F(EngineMockTest, ClosedPortIsRefused) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = probe.local_endpoint().port();
+  probe.close();
+  scenario::Scenario model;
+  model.request.url = *scenario::ParseUrl("http://127.0.0.1:" + std::to_string(port) + "/");
+  model.load.levels = {3};
+  model.threads = 1;
+  auto result = RunOk(model);
+  EXPECT_EQ(result.levels.at(0).stats.errors.at("refused"), 3);
+}
+
+TEST_F(EngineMockTest, SilentServerGivesTtfbTimeout) {
+  // A listening socket that never accepts: the kernel completes the handshake, nobody answers.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor silent(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  scenario::Scenario model;
+  model.request.url = *scenario::ParseUrl(
+      "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/");
+  model.request.timeouts.ttfb = 150 * kMillisecond;
+  model.load.levels = {2};
+  model.threads = 1;
+  auto result = RunOk(model);
+  EXPECT_EQ(result.levels.at(0).stats.errors.at("timeout.ttfb"), 2);
+  EXPECT_EQ(result.levels[0].stats.connections, 2);
+}
+
+TEST_F(EngineMockTest, UnresolvableHostIsASetupError) {
+  scenario::Scenario model;
+  model.request.url = *scenario::ParseUrl("http://no-such-host.invalid/");
+  model.load.levels = {1};
+  load::Engine engine({});
+  auto result = engine.Run(model, sink_, interrupts_);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("no-such-host.invalid"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stampede

@@ -1,0 +1,85 @@
+#include "scenario/scenario.h"
+
+#include <gtest/gtest.h>
+
+namespace stampede::scenario {
+namespace {
+
+TEST(ParseStatusList, AcceptsCodesClassesRangesAndLists) {
+  auto single = ParseStatusList("200");
+  ASSERT_TRUE(single.ok());
+  ASSERT_EQ(single->size(), 1u);
+  EXPECT_TRUE(single->at(0).Contains(200));
+  EXPECT_FALSE(single->at(0).Contains(201));
+  auto klass = ParseStatusList("2xx");
+  ASSERT_TRUE(klass.ok());
+  EXPECT_TRUE(klass->at(0).Contains(299));
+  EXPECT_FALSE(klass->at(0).Contains(300));
+  auto list = ParseStatusList("200-204,429");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_TRUE(list->at(0).Contains(204));
+  EXPECT_TRUE(list->at(1).Contains(429));
+}
+
+TEST(ParseStatusList, RejectsNonsenseWithAHint) {
+  for (const char* bad : {"", "abc", "99", "600", "204-200", "6xx", "200,", "2x"}) {
+    auto parsed = ParseStatusList(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.error().message.find("write e.g."), std::string::npos) << bad;
+  }
+}
+
+TEST(ParseStreamMode, KnowsEveryModeAndNamesTheChoices) {
+  EXPECT_EQ(*ParseStreamMode("sse"), StreamMode::kSse);
+  EXPECT_EQ(*ParseStreamMode("chunked"), StreamMode::kChunked);
+  EXPECT_EQ(*ParseStreamMode("none"), StreamMode::kNone);
+  EXPECT_EQ(*ParseStreamMode("auto"), StreamMode::kAuto);
+  auto bad = ParseStreamMode("websocket");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("auto, none, chunked or sse"), std::string::npos);
+}
+
+TEST(RequestSpec, SerializesRequestLineHostHeadersAndBody) {
+  RequestSpec spec;
+  spec.method = "POST";
+  spec.url = *ParseUrl("http://127.0.0.1:8002/api/chat?x=1");
+  spec.headers = {{"Content-Type", "application/json"}};
+  spec.body = R"({"prompt":"hi"})";
+  EXPECT_EQ(spec.Serialize(),
+            "POST /api/chat?x=1 HTTP/1.1\r\n"
+            "Host: 127.0.0.1:8002\r\n"
+            "User-Agent: stampede/0.1\r\n"
+            "Content-Type: application/json\r\n"
+            "Content-Length: 15\r\n"
+            "\r\n"
+            R"({"prompt":"hi"})");
+}
+
+TEST(RequestSpec, UserHostAndUserAgentReplaceTheDefaults) {
+  RequestSpec spec;
+  spec.url = *ParseUrl("http://127.0.0.1/");
+  spec.headers = {{"host", "example.test"}, {"User-Agent", "k6"}};
+  EXPECT_EQ(spec.Serialize(), "GET / HTTP/1.1\r\nhost: example.test\r\nUser-Agent: k6\r\n\r\n");
+}
+
+TEST(Validate, NamesTheFlagToFix) {
+  Scenario scenario;
+  auto no_levels = Validate(scenario);
+  ASSERT_FALSE(no_levels.ok());
+  EXPECT_NE(no_levels.error().message.find("--users"), std::string::npos);
+  scenario.load.levels = {10};
+  EXPECT_TRUE(Validate(scenario).ok());
+  scenario.load.mode = LoadMode::kDuration;
+  auto no_duration = Validate(scenario);
+  ASSERT_FALSE(no_duration.ok());
+  EXPECT_NE(no_duration.error().message.find("--duration"), std::string::npos);
+  scenario.load.duration = core::kSecond;
+  scenario.request.headers = {{"Bad Name", "x"}};
+  EXPECT_FALSE(Validate(scenario).ok());
+  scenario.request.headers = {{"X-Ok", "line\r\nbreak"}};
+  EXPECT_FALSE(Validate(scenario).ok());
+}
+
+}  // namespace
+}  // namespace stampede::scenario
