@@ -29,7 +29,8 @@ bench: build
 	bench/run_all.sh $(BUILD_DIR)
 
 fuzz: deps
-	cmake --preset fuzz && cmake --build build/fuzz -j $(JOBS)
+	cmake --preset fuzz && cmake --build build/fuzz -j $(JOBS) \
+	  --target fuzz_sse_parser fuzz_http_response_parser fuzz_chunk_observer
 	@echo "fuzz targets are in build/fuzz/fuzz/ (run e.g. build/fuzz/fuzz/fuzz_sse_parser -max_total_time=60)"
 
 format:

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "core/units.h"
 #include "load/engine.h"
+#include "monitor/process_stats.h"
 #include "report/console_report.h"
 #include "report/json_report.h"
 #include "scenario/scenario.h"
@@ -241,6 +242,7 @@ int Run(RunFlags flags) {
     return 2;
   }
   result->tool_version = "0.1.0";
+  result->client_peak_rss_bytes = monitor::PeakRssBytes();
   result->config = DescribeConfig(*model, flags, embedded);
   if (mock) mock->Stop();
 

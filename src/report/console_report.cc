@@ -155,6 +155,10 @@ std::string FormatSummary(const stats::RunResult& result) {
   out += FormatLevelTable(result);
   out += "\n";
   out += FormatErrorBreakdown(result);
+  if (result.client_peak_rss_bytes > 0) {
+    out += fmt::format("\nclient peak memory: {}\n",
+                       core::FormatBytes(static_cast<double>(result.client_peak_rss_bytes)));
+  }
   if (result.interrupted) out += "\nrun interrupted: later levels did not run\n";
   return out;
 }

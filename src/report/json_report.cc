@@ -145,6 +145,7 @@ json ToJson(const stats::RunResult& result) {
   out["started_at"] = result.started_at;
   out["finished_at"] = result.finished_at;
   out["interrupted"] = result.interrupted;
+  out["client"] = {{"peak_rss_bytes", result.client_peak_rss_bytes}};
   out["config"] = {{"target", c.target},
                    {"method", c.method},
                    {"stream", c.stream},
@@ -184,6 +185,7 @@ core::Result<stats::RunResult> FromJson(const json& in) {
     result.started_at = in.at("started_at").get<double>();
     result.finished_at = in.at("finished_at").get<double>();
     result.interrupted = in.at("interrupted").get<bool>();
+    result.client_peak_rss_bytes = in.at("client").at("peak_rss_bytes").get<std::int64_t>();
     const json& c = in.at("config");
     auto& config = result.config;
     config.target = c.at("target").get<std::string>();

@@ -78,6 +78,7 @@ struct RunResult {
   double started_at = 0;  // Unix seconds
   double finished_at = 0;
   bool interrupted = false;  // stopped by Ctrl-C before every level ran
+  std::int64_t client_peak_rss_bytes = 0;  // the load generator's own peak memory
   RunConfig config;
   std::vector<LevelResult> levels;
 };

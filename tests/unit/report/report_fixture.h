@@ -11,6 +11,7 @@ inline stats::RunResult MakeFixtureResult() {
   result.tool_version = "0.1.0";
   result.started_at = 1790000000.0;
   result.finished_at = 1790000012.5;
+  result.client_peak_rss_bytes = 63'328 * 1024;
   auto& c = result.config;
   c.target = "http://127.0.0.1:8002/sse?count=50";
   c.method = "GET";
