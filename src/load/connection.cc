@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -33,8 +34,12 @@ asio::awaitable<error_code> Connection::Connect(const asio::ip::tcp::endpoint& e
     socket.non_blocking(true, ec);
     co_return ec;
   }
-  // SNI, and the host name the certificate must name (when the context verifies at all).
-  SSL_set_tlsext_host_name(tls_->native_handle(), server_name_.c_str());
+  // SNI (never for an IP address, RFC 6066 §3), and the name or address the certificate must
+  // carry (when the context verifies at all).
+  if (asio::ip::make_address(server_name_, ec); ec) {
+    SSL_set_tlsext_host_name(tls_->native_handle(), server_name_.c_str());
+  }
+  ec = {};
   tls_->set_verify_callback(asio::ssl::host_name_verification(server_name_));
   co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                  asio::redirect_error(asio::use_awaitable, ec));

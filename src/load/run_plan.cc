@@ -9,6 +9,31 @@ namespace stampede::load {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// A name like "localhost" often resolves to ::1 and 127.0.0.1 while the server listens on one
+// of them: take the first address that accepts a connection (each tried for at most 2 s), or
+// the first address when none does (the run then reports why, per request).
+asio::ip::tcp::endpoint PickEndpoint(asio::io_context& io,
+                                     const asio::ip::tcp::resolver::results_type& results) {
+  if (results.size() == 1) return results.begin()->endpoint();
+  for (const auto& entry : results) {
+    asio::ip::tcp::socket probe(io);
+    boost::system::error_code result = asio::error::would_block;
+    probe.async_connect(entry.endpoint(), [&](boost::system::error_code ec) { result = ec; });
+    io.restart();
+    io.run_for(std::chrono::seconds(2));
+    boost::system::error_code ignored;
+    probe.close(ignored);
+    io.restart();
+    io.run();
+    if (!result) return entry.endpoint();
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<RunPlan>> RunPlan::Build(const scenario::Scenario& scenario) {
   auto plan = std::make_unique<RunPlan>();
   plan->scenario = scenario;
@@ -24,7 +49,7 @@ core::Result<std::unique_ptr<RunPlan>> RunPlan::Build(const scenario::Scenario& 
     return core::MakeError(
         fmt::format("cannot resolve host \"{}\": {}", url.host, ec ? ec.message() : "no address"));
   }
-  plan->endpoint = results.begin()->endpoint();
+  plan->endpoint = PickEndpoint(io, results);
 
   if (url.tls()) {
     plan->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);

@@ -115,15 +115,16 @@ void Worker::OnProgress(std::int64_t new_events, std::int64_t new_bytes) {
 
 void Worker::Record(const RequestOutcome& outcome, const ResponseObserver& response) {
   --in_request_;
+  // What arrived counts in the totals whatever became of the request.
+  level_.events += response.events();
+  level_.chunks += response.chunks();
+  level_.bytes += response.bytes();
   if (outcome.interrupted) {
     ++level_.interrupted;
     return;
   }
   ++level_.requests;
   ++interval_.requests;
-  level_.events += response.events();
-  level_.chunks += response.chunks();
-  level_.bytes += response.bytes();
   if (response.complete()) ++level_.completed;
   if (!outcome.category.empty()) {
     ++level_.errors[outcome.category];

@@ -33,7 +33,7 @@ struct LevelStats {
   std::int64_t completed = 0;    // the whole response arrived (whatever its status)
   std::int64_t interrupted = 0;  // cut short by the end of the level or Ctrl-C; not judged
   std::int64_t connections = 0;  // connections established
-  std::int64_t events = 0;       // over all requests, failed ones included
+  std::int64_t events = 0;       // received, over all requests (failed, interrupted too)
   std::int64_t chunks = 0;
   std::int64_t bytes = 0;  // response body bytes
   // Failed requests by category: "refused", "reset", "timeout.ttfb", "incomplete",

@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness
@@ -123,6 +125,52 @@ class RunServeTimingTest(unittest.TestCase):
         self.assertLessEqual(ttfe["p50"], (initial + 5) * MS, measured)
         self.assertGreaterEqual(gap["p50"], (interval - 2) * MS, measured)
         self.assertLessEqual(gap["p50"], (interval + 2) * MS, measured)
+
+
+class RunInterruptTest(unittest.TestCase):
+    """Ctrl-C stops new work, drains, cuts, and still prints and writes the partial result."""
+
+    def interrupt(self, signals, drain_bound):
+        with harness.ServeProcess() as server, tempfile.TemporaryDirectory() as workdir:
+            json_path = os.path.join(workdir, "result.json")
+            process = subprocess.Popen(
+                [harness.stampede_bin(), "run",
+                 server.url("/sse?interval_ms=100&count=1000&event_bytes=8"),
+                 "--users", "5,10", "--no-progress", "--json", json_path],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True)
+            try:
+                time.sleep(1.0)
+                started = time.monotonic()
+                for _ in range(signals):
+                    process.send_signal(signal.SIGINT)
+                    time.sleep(0.1)
+                stdout, stderr = process.communicate(timeout=30)
+                elapsed = time.monotonic() - started
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+            self.assertEqual(process.returncode, 130, stderr)
+            self.assertLess(elapsed, drain_bound, "the run did not stop within the drain")
+            self.assertIn("run interrupted", stdout)
+            with open(json_path, encoding="utf-8") as f:
+                result = json.load(f)
+        self.assertTrue(result["interrupted"])
+        self.assertEqual(len(result["levels"]), 1)  # the 10-user level never started
+        level = result["levels"][0]
+        self.assertTrue(level["interrupted"])
+        self.assertEqual(level["interrupted_requests"], 5)
+        self.assertEqual(level["requests"], 0)
+        self.assertGreater(level["totals"]["events"], 0)  # what arrived before the cut is kept
+        return elapsed
+
+    def test_second_ctrl_c_cuts_at_once(self):
+        self.interrupt(signals=2, drain_bound=2.0)
+
+    def test_first_ctrl_c_drains_for_five_seconds_then_cuts(self):
+        elapsed = self.interrupt(signals=1, drain_bound=8.0)
+        self.assertGreaterEqual(elapsed, 4.5)
 
 
 if __name__ == "__main__":

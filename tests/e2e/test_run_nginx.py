@@ -75,8 +75,10 @@ def child_pids(pid):
 class Nginx:
     """nginx in the foreground with a generated configuration in a temporary directory."""
 
-    def __init__(self, upstream_port):
+    def __init__(self, upstream_port, config=CONFIG, prepare=None):
         self.upstream_port = upstream_port
+        self.config = config
+        self.prepare = prepare  # called with the temporary directory before nginx starts
         self.dir = None
         self.process = None
         self.port = None
@@ -86,11 +88,13 @@ class Nginx:
         os.mkdir(os.path.join(self.dir, "www"))
         with open(os.path.join(self.dir, "www", "static.bin"), "wb") as f:
             f.write(bytes(i % 251 for i in range(STATIC_SIZE)))
+        if self.prepare is not None:
+            self.prepare(self.dir)
         for attempt in range(attempts):
             self.port = harness.free_port()
             config = os.path.join(self.dir, "nginx.conf")
             with open(config, "w", encoding="ascii") as f:
-                f.write(CONFIG.format(
+                f.write(self.config.format(
                     dir=self.dir, port=self.port, upstream_port=self.upstream_port,
                     user="user root;" if os.geteuid() == 0 else ""))
             self.process = subprocess.Popen(
@@ -158,7 +162,7 @@ class RunResult:
         return f"exit {self.returncode}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
 
 
-def run_stampede(*args, timeout=120):
+def run_stampede(*args, timeout=120, env=None):
     """`stampede run ARGS --no-progress --json FILE`; returns the exit code, output and JSON."""
     workdir = tempfile.mkdtemp(prefix="stampede-e2e-")
     try:
@@ -166,7 +170,7 @@ def run_stampede(*args, timeout=120):
         completed = subprocess.run(
             [harness.stampede_bin(), "run", *args, "--no-progress", "--json", json_path],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
-            check=False)
+            check=False, env=env)
         result = None
         if os.path.exists(json_path):
             with open(json_path, encoding="utf-8") as f:
