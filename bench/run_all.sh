@@ -5,4 +5,5 @@ set -euo pipefail
 build=${1:-build/release}
 here=$(cd "$(dirname "$0")" && pwd)
 for micro in "$build"/bench/*_bench; do "$micro"; done
+"$here/timing_accuracy.sh" "$build" 5
 "$here/sse_hold.sh" "$build" 10000 30
