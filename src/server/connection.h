@@ -12,7 +12,7 @@
 #include <memory>
 #include <span>
 
-#include "server/awaitable.h"
+#include "asio/awaitable.h"
 
 namespace stampede::server {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/awaitable.h"
+#include "asio/awaitable.h"
 
 namespace stampede::server {
 

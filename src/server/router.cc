@@ -3,6 +3,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "server/query_params.h"
 #include "server/sse_route.h"
@@ -13,45 +14,43 @@ namespace {
 
 using boost::asio::awaitable;
 
-awaitable<void> SendBadRequest(Responder& responder, const core::Error& error) {
-  co_await responder.SendFull(400, "text/plain", error.message + "\n");
+// Owns its strings, so Route can return it after the request's locals are gone.
+awaitable<void> SendFixed(Responder& responder, unsigned status, std::string_view content_type,
+                          std::string body, std::string extra_headers = {}) {
+  co_await responder.SendFull(status, content_type, body, extra_headers);
+}
+
+awaitable<void> SendText(Responder& responder, unsigned status, std::string body,
+                         std::string extra_headers = {}) {
+  return SendFixed(responder, status, "text/plain", std::move(body), std::move(extra_headers));
 }
 
 }  // namespace
 
+// Not a coroutine: it picks the route and returns the route's coroutine, so a stream that
+// lives for minutes does not also keep a router frame alive.
 awaitable<void> Route(const HttpRequest& request, Responder& responder) {
-  const std::string_view target = request.target();
-  const auto [path, query_string] = SplitTarget(target);
-  const bool is_get = request.method() == boost::beast::http::verb::get;
+  const auto [path, query_string] = SplitTarget(request.target());
   const bool known = path == "/health" || path == "/stream" || path == "/sse";
   if (!known) {
-    co_await responder.SendFull(
-        404, "text/plain", "not found: " + std::string(path) + " (try /stream, /sse or /health)\n");
-    co_return;
+    return SendText(responder, 404,
+                    "not found: " + std::string(path) + " (try /stream, /sse or /health)\n");
   }
-  if (!is_get) {
-    co_await responder.SendFull(405, "text/plain", "method not allowed: use GET\n",
-                                "Allow: GET\r\n");
-    co_return;
+  if (request.method() != boost::beast::http::verb::get) {
+    return SendText(responder, 405, "method not allowed: use GET\n", "Allow: GET\r\n");
   }
   const QueryParams query = QueryParams::Parse(query_string);
-  if (path == "/health") {
-    co_await responder.SendFull(200, "application/json", R"({"status":"ok"})");
-  } else if (path == "/stream") {
+  if (path == "/stream") {
     auto spec = ParseStreamSpec(query);
-    if (!spec) {
-      co_await SendBadRequest(responder, spec.error());
-      co_return;
-    }
-    co_await ServeStream(*spec, responder);
-  } else if (path == "/sse") {
-    auto spec = ParseSseSpec(query);
-    if (!spec) {
-      co_await SendBadRequest(responder, spec.error());
-      co_return;
-    }
-    co_await ServeSse(*spec, responder);
+    if (!spec) return SendText(responder, 400, spec.error().message + "\n");
+    return ServeStream(*spec, responder);
   }
+  if (path == "/sse") {
+    auto spec = ParseSseSpec(query);
+    if (!spec) return SendText(responder, 400, spec.error().message + "\n");
+    return ServeSse(*spec, responder);
+  }
+  return SendFixed(responder, 200, "application/json", R"({"status":"ok"})");
 }
 
 }  // namespace stampede::server

@@ -5,7 +5,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "server/awaitable.h"
+#include "asio/awaitable.h"
 #include "server/responder.h"
 
 namespace stampede::server {

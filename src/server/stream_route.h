@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "core/result.h"
-#include "server/awaitable.h"
+#include "asio/awaitable.h"
 #include "server/query_params.h"
 #include "server/responder.h"
 

@@ -13,7 +13,7 @@
 #include <thread>
 #include <unordered_set>
 
-#include "server/awaitable.h"
+#include "asio/awaitable.h"
 
 namespace stampede::server {
 
