@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstdint>
 
-#include "core/result.h"
 #include "asio/awaitable.h"
+#include "core/result.h"
 #include "server/query_params.h"
 #include "server/responder.h"
 

@@ -77,7 +77,7 @@ struct RunResult {
   std::string tool_version;
   double started_at = 0;  // Unix seconds
   double finished_at = 0;
-  bool interrupted = false;  // stopped by Ctrl-C before every level ran
+  bool interrupted = false;                // stopped by Ctrl-C before every level ran
   std::int64_t client_peak_rss_bytes = 0;  // the load generator's own peak memory
   RunConfig config;
   std::vector<LevelResult> levels;
