@@ -50,8 +50,8 @@ unsigned StatusForReadError(error_code ec) {
 
 }  // namespace
 
-Connection::Connection(boost::asio::ip::tcp::socket socket)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+Connection::Connection(boost::asio::ip::tcp::socket socket, RouteContext& context)
+    : socket_(std::move(socket)), context_(context), timer_(socket_.get_executor()) {}
 
 awaitable<void> Connection::Serve() {
   while (is_open()) {
@@ -90,7 +90,7 @@ awaitable<void> Connection::Serve() {
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
 
     Responder responder(*this, request.version(), request.keep_alive(), request_read_at);
-    co_await Route(request, responder);
+    co_await Route(request, responder, context_);
     if (!responder.finished() || !responder.keep_alive()) break;
   }
   CloseGracefully();

@@ -13,12 +13,13 @@
 #include <span>
 
 #include "asio/awaitable.h"
+#include "server/server_state.h"
 
 namespace stampede::server {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  explicit Connection(boost::asio::ip::tcp::socket socket);
+  Connection(boost::asio::ip::tcp::socket socket, RouteContext& context);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -47,6 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void CloseGracefully();
 
   boost::asio::ip::tcp::socket socket_;
+  RouteContext& context_;
   boost::asio::steady_timer timer_;
   // Holds only what was received and not yet parsed; shrunk to nothing between requests so an
   // idle stream costs no buffer.

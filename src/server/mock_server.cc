@@ -39,7 +39,7 @@ core::Result<tcp::endpoint> ResolveListenEndpoint(const std::string& host, std::
 
 class MockServer::Impl {
  public:
-  explicit Impl(ServerOptions options) : options_(std::move(options)) {}
+  explicit Impl(ServerOptions options) : options_(options), state_(std::move(options)) {}
 
   core::Result<void> Start() {
     const std::lock_guard lock(mutex_);
@@ -50,7 +50,7 @@ class MockServer::Impl {
     if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     std::vector<std::unique_ptr<Worker>> workers;
     for (int index = 0; index < threads; ++index) {
-      auto worker = std::make_unique<Worker>(index);
+      auto worker = std::make_unique<Worker>(index, state_);
       if (const auto ec = worker->Listen(*endpoint)) {
         return core::MakeError("cannot listen on " +
                                FormatHostPort(options_.host, endpoint->port()) + ": " +
@@ -77,6 +77,7 @@ class MockServer::Impl {
 
  private:
   const ServerOptions options_;
+  ServerState state_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;

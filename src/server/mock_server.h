@@ -8,14 +8,9 @@
 #include <string>
 
 #include "core/result.h"
+#include "server/server_options.h"
 
 namespace stampede::server {
-
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0 picks a free port
-  int threads = 1;            // worker threads; 0 or less: one per core
-};
 
 class MockServer {
  public:

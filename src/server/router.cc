@@ -29,7 +29,7 @@ awaitable<void> SendText(Responder& responder, unsigned status, std::string body
 
 // Not a coroutine: it picks the route and returns the route's coroutine, so a stream that
 // lives for minutes does not also keep a router frame alive.
-awaitable<void> Route(const HttpRequest& request, Responder& responder) {
+awaitable<void> Route(const HttpRequest& request, Responder& responder, RouteContext& /*context*/) {
   const auto [path, query_string] = SplitTarget(request.target());
   const bool known = path == "/health" || path == "/stream" || path == "/sse";
   if (!known) {

@@ -7,12 +7,14 @@
 
 #include "asio/awaitable.h"
 #include "server/responder.h"
+#include "server/server_state.h"
 
 namespace stampede::server {
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
 // Answers `request` completely (or until the client goes); never throws for network outcomes.
-boost::asio::awaitable<void> Route(const HttpRequest& request, Responder& responder);
+boost::asio::awaitable<void> Route(const HttpRequest& request, Responder& responder,
+                                   RouteContext& context);
 
 }  // namespace stampede::server

@@ -45,7 +45,12 @@ void ReportException(const char* where, const std::exception_ptr& exception) {
 }  // namespace
 
 // A concurrency hint of 1 lets Asio drop the locking a shared io_context would need.
-Worker::Worker(int index) : index_(index), io_context_(1), acceptor_(io_context_) {}
+Worker::Worker(int index, ServerState& state)
+    : index_(index),
+      random_(state.options.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(index)),
+      context_{state, random_},
+      io_context_(1),
+      acceptor_(io_context_) {}
 
 Worker::~Worker() {
   if (thread_.joinable()) {
@@ -152,7 +157,7 @@ void Worker::Serve(tcp::socket socket) {
   error_code ignored;
   // Each chunk is one small write the client must see at once, not after Nagle's 40 ms.
   socket.set_option(tcp::no_delay(true), ignored);
-  auto connection = std::make_shared<Connection>(std::move(socket));
+  auto connection = std::make_shared<Connection>(std::move(socket), context_);
   connections_.insert(connection.get());
   boost::asio::co_spawn(io_context_, connection->Serve(),
                         [this, connection](const std::exception_ptr& exception) {

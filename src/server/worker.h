@@ -14,6 +14,8 @@
 #include <unordered_set>
 
 #include "asio/awaitable.h"
+#include "core/random.h"
+#include "server/server_state.h"
 
 namespace stampede::server {
 
@@ -21,7 +23,7 @@ class Connection;
 
 class Worker {
  public:
-  explicit Worker(int index);
+  Worker(int index, ServerState& state);
   ~Worker();  // joins the thread if it still runs
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -44,6 +46,8 @@ class Worker {
   void Run();
 
   const int index_;
+  core::Random random_;
+  RouteContext context_;
   // Declared first so it is destroyed last: the acceptor and sockets refer to its services.
   boost::asio::io_context io_context_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -9,10 +9,6 @@
 #include <utility>
 #include <vector>
 
-// Expected responses are written with designated initializers, naming only the members that
-// differ from the defaults; GCC's -Wextra would flag every member left out.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 namespace stampede::protocol {
 namespace {
 
