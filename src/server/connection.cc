@@ -79,7 +79,7 @@ awaitable<void> Connection::Serve() {
     if (ec) {
       const unsigned status = is_open() ? StatusForReadError(ec) : 0;
       if (status != 0) {
-        Responder responder(*this, 11, false, std::chrono::steady_clock::now());
+        Responder responder(*this, context_, 11, false, std::chrono::steady_clock::now());
         const std::string body = "bad request: " + ec.message() + "\n";
         co_await responder.SendFull(status, "text/plain", body);
       }
@@ -89,7 +89,7 @@ awaitable<void> Connection::Serve() {
     const HttpRequest request = parser.release();
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
 
-    Responder responder(*this, request.version(), request.keep_alive(), request_read_at);
+    Responder responder(*this, context_, request.version(), request.keep_alive(), request_read_at);
     co_await Route(request, responder, context_);
     if (!responder.finished() || !responder.keep_alive()) break;
   }

@@ -50,7 +50,10 @@ class MockServer::Impl {
     if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     std::vector<std::unique_ptr<Worker>> workers;
     for (int index = 0; index < threads; ++index) {
-      auto worker = std::make_unique<Worker>(index, state_);
+      if (state_.worker_metrics.size() <= static_cast<std::size_t>(index)) {
+        state_.worker_metrics.push_back(std::make_unique<WorkerMetrics>());
+      }
+      auto worker = std::make_unique<Worker>(index, state_, *state_.worker_metrics[index]);
       if (const auto ec = worker->Listen(*endpoint)) {
         return core::MakeError("cannot listen on " +
                                FormatHostPort(options_.host, endpoint->port()) + ": " +

@@ -20,9 +20,10 @@ constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 }  // namespace
 
-Responder::Responder(Connection& connection, unsigned version, bool keep_alive,
-                     TimePoint request_read_at)
+Responder::Responder(Connection& connection, RouteContext& context, unsigned version,
+                     bool keep_alive, TimePoint request_read_at)
     : connection_(connection),
+      context_(context),
       version_(version),
       keep_alive_(keep_alive),
       request_read_at_(request_read_at) {}
@@ -89,6 +90,12 @@ awaitable<error_code> Responder::SendChunk(std::string_view first, std::string_v
   std::array<const_buffer, 5> buffers{buffer(first.data(), first.size()),
                                       buffer(second.data(), second.size()),
                                       buffer(third.data(), third.size())};
+  if (due_) {
+    const auto lateness = std::chrono::steady_clock::now() - *due_;
+    context_.metrics.RecordSendLateness(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(lateness).count());
+    due_.reset();
+  }
   std::span<const const_buffer> to_write(buffers.data(), 3);
   if (chunked_) {
     char* const begin = chunk_size_line_.data();
@@ -118,6 +125,7 @@ awaitable<error_code> Responder::SendStreamEnd() {
 
 // Not a coroutine itself: handing out the connection's awaitable saves a frame per wait.
 awaitable<error_code> Responder::WaitUntil(TimePoint deadline) {
+  due_ = deadline;
   return connection_.WaitUntil(deadline);
 }
 

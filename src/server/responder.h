@@ -12,10 +12,12 @@
 #include <array>
 #include <boost/system/error_code.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "asio/awaitable.h"
+#include "server/server_state.h"
 
 namespace stampede::server {
 
@@ -26,7 +28,8 @@ class Responder {
   using TimePoint = std::chrono::steady_clock::time_point;
 
   // `version` is the request's (10 or 11); `keep_alive` is what the request asked for.
-  Responder(Connection& connection, unsigned version, bool keep_alive, TimePoint request_read_at);
+  Responder(Connection& connection, RouteContext& context, unsigned version, bool keep_alive,
+            TimePoint request_read_at);
 
   // A whole response. `extra_headers` are complete header lines, each ending in "\r\n".
   boost::asio::awaitable<boost::system::error_code> SendFull(unsigned status,
@@ -45,7 +48,8 @@ class Responder {
                                                               std::string_view third = {});
   boost::asio::awaitable<boost::system::error_code> SendStreamEnd();
 
-  // Sleeps on the connection's timer; fails early when the connection closes.
+  // Sleeps on the connection's timer; fails early when the connection closes. The next chunk
+  // sent is taken as due at `deadline`: how late it starts is recorded as send lateness.
   boost::asio::awaitable<boost::system::error_code> WaitUntil(TimePoint deadline);
 
   // When the request was parsed: the origin of every delay a route schedules.
@@ -61,11 +65,13 @@ class Responder {
                   std::string_view extra_headers) const;
 
   Connection& connection_;
+  RouteContext& context_;
   unsigned version_;
   bool keep_alive_;
   bool chunked_ = false;
   State state_ = State::kIdle;
   TimePoint request_read_at_;
+  std::optional<TimePoint> due_;  // of the next chunk, set by WaitUntil
   std::array<char, 20> chunk_size_line_{};
 };
 

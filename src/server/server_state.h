@@ -4,17 +4,30 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "core/random.h"
 #include "server/server_options.h"
+#include "server/worker_metrics.h"
+#include "stats/histogram.h"
 
 namespace stampede::server {
 
 struct ServerState {
   explicit ServerState(ServerOptions server_options) : options(std::move(server_options)) {}
 
+  // Send lateness of every worker merged (the histogram of the whole process).
+  stats::Histogram SendLateness() const {
+    stats::Histogram merged = stats::Histogram::ForDurations();
+    for (const auto& worker : worker_metrics) merged.Merge(worker->SendLateness());
+    return merged;
+  }
+
   const ServerOptions options;
   std::atomic<std::int64_t> in_progress{0};  // requests being answered, for --max-concurrent
+  // One per worker, created before the workers start and kept until the state goes.
+  std::vector<std::unique_ptr<WorkerMetrics>> worker_metrics;
 };
 
 // What a route may use besides the request and its Responder. `random` belongs to the worker
@@ -22,6 +35,7 @@ struct ServerState {
 struct RouteContext {
   ServerState& state;
   core::Random& random;
+  WorkerMetrics& metrics;
 };
 
 }  // namespace stampede::server

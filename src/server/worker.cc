@@ -45,10 +45,10 @@ void ReportException(const char* where, const std::exception_ptr& exception) {
 }  // namespace
 
 // A concurrency hint of 1 lets Asio drop the locking a shared io_context would need.
-Worker::Worker(int index, ServerState& state)
+Worker::Worker(int index, ServerState& state, WorkerMetrics& metrics)
     : index_(index),
       random_(state.options.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(index)),
-      context_{state, random_},
+      context_{state, random_, metrics},
       io_context_(1),
       acceptor_(io_context_) {}
 

@@ -23,7 +23,7 @@ class Connection;
 
 class Worker {
  public:
-  Worker(int index, ServerState& state);
+  Worker(int index, ServerState& state, WorkerMetrics& metrics);
   ~Worker();  // joins the thread if it still runs
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
