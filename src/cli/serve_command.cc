@@ -109,7 +109,7 @@ int RunServe(const ServeFlags& flags) {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  mock.Stop();
+  mock.Drain(options->drain);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return 0;
 }

@@ -54,7 +54,8 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, RouteContext& contex
     : socket_(std::move(socket)), context_(context), timer_(socket_.get_executor()) {}
 
 awaitable<void> Connection::Serve() {
-  while (is_open()) {
+  // While the server drains, a finished response is the last one on the connection.
+  while (is_open() && !context_.state.draining.load(std::memory_order_relaxed)) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(kBodyLimit);

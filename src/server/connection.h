@@ -30,6 +30,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Closes the socket and cancels the timer; every pending and later operation fails promptly.
   // Used on server stop and when the client is gone.
   void Close();
+  // Closes the connection if it waits for a request (not in the middle of one): for draining.
+  void CloseIfIdle() {
+    if (awaiting_request_) Close();
+  }
   bool is_open() const { return !closed_; }
 
   // The primitives a Responder builds a response from. Both return an error once the

@@ -76,6 +76,25 @@ class MockServer::Impl {
     workers_.clear();
   }
 
+  void Drain(std::chrono::milliseconds drain) {
+    {
+      const std::lock_guard lock(mutex_);
+      state_.draining = true;
+      for (auto& worker : workers_) worker->RequestDrain();
+      const auto deadline = std::chrono::steady_clock::now() + drain;
+      auto open = [this] {
+        int total = 0;
+        for (const auto& worker : workers_) total += worker->open_connections();
+        return total;
+      };
+      while (open() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    Stop();
+    state_.draining = false;
+  }
+
   std::uint16_t port() const { return port_; }
 
  private:
@@ -95,5 +114,7 @@ core::Result<void> MockServer::Start() { return impl_->Start(); }
 std::uint16_t MockServer::port() const { return impl_->port(); }
 
 void MockServer::Stop() { impl_->Stop(); }
+
+void MockServer::Drain(std::chrono::milliseconds drain) { impl_->Drain(drain); }
 
 }  // namespace stampede::server

@@ -3,6 +3,7 @@
 // acceptor on the same port; every stream is driven by timers, never a thread per stream.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,9 @@ class MockServer {
   std::uint16_t port() const;
   // Stops accepting, closes every connection and joins the threads. Idempotent.
   void Stop();
+  // Stops accepting and closes idle connections at once, lets responses in progress finish for
+  // up to `drain`, then Stop()s.
+  void Drain(std::chrono::milliseconds drain);
 
  private:
   class Impl;

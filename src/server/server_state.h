@@ -26,6 +26,7 @@ struct ServerState {
 
   const ServerOptions options;
   std::atomic<std::int64_t> in_progress{0};  // requests being answered, for --max-concurrent
+  std::atomic<bool> draining{false};         // stopping: answer what is in progress, no more
   // One per worker, created before the workers start and kept until the state goes.
   std::vector<std::unique_ptr<WorkerMetrics>> worker_metrics;
 };

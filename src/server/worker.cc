@@ -114,6 +114,15 @@ void Worker::RequestStop() {
   boost::asio::post(io_context_, [this] { Shutdown(); });
 }
 
+void Worker::RequestDrain() {
+  boost::asio::post(io_context_, [this] {
+    stopping_ = true;
+    error_code ignored;
+    acceptor_.close(ignored);
+    for (Connection* connection : connections_) connection->CloseIfIdle();
+  });
+}
+
 void Worker::Shutdown() {
   stopping_ = true;
   error_code ignored;
@@ -159,9 +168,11 @@ void Worker::Serve(tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ignored);
   auto connection = std::make_shared<Connection>(std::move(socket), context_);
   connections_.insert(connection.get());
+  open_connections_.fetch_add(1, std::memory_order_acq_rel);
   boost::asio::co_spawn(io_context_, connection->Serve(),
                         [this, connection](const std::exception_ptr& exception) {
                           connections_.erase(connection.get());
+                          open_connections_.fetch_sub(1, std::memory_order_acq_rel);
                           ReportException("a connection", exception);
                         });
 }

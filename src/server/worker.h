@@ -2,6 +2,7 @@
 // kernel spreads connections over workers and nothing is shared between them.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
@@ -36,6 +37,11 @@ class Worker {
   void Start();
   // Thread-safe: closes the acceptor and every connection on the worker's own thread.
   void RequestStop();
+  // Thread-safe: stops accepting and closes idle connections; responses in progress go on
+  // (and their connections close when they end).
+  void RequestDrain();
+  // Connections still open (any thread).
+  int open_connections() const { return open_connections_.load(std::memory_order_acquire); }
   // Waits for the worker's loop to run out of work; after `grace` abandons what is left.
   void Join(std::chrono::milliseconds grace);
 
@@ -54,6 +60,7 @@ class Worker {
   // Touched only on the worker thread; a connection removes itself when its coroutine ends.
   std::unordered_set<Connection*> connections_;
   bool stopping_ = false;
+  std::atomic<int> open_connections_{0};
   std::thread thread_;
 
   std::mutex finished_mutex_;
