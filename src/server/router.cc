@@ -1,5 +1,7 @@
 #include "server/router.h"
 
+#include <unistd.h>
+
 #include <boost/beast/http/verb.hpp>
 #include <string>
 #include <string_view>
@@ -49,6 +51,11 @@ awaitable<void> Route(const HttpRequest& request, Responder& responder, RouteCon
     auto spec = ParseSseSpec(query);
     if (!spec) return SendText(responder, 400, spec.error().message + "\n");
     return ServeSse(*spec, responder);
+  }
+  // ?verbose names the process that answered: with --processes, which one the kernel chose.
+  if (query.Has("verbose")) {
+    return SendFixed(responder, 200, "application/json",
+                     R"({"status":"ok","pid":)" + std::to_string(::getpid()) + "}");
   }
   return SendFixed(responder, 200, "application/json", R"({"status":"ok"})");
 }
