@@ -18,12 +18,15 @@ trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$out"' EXI
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
+source "$here/lib.sh"
+
 start_server() {  # $1: stampede | aiohttp
   if [[ $1 == stampede ]]; then
-    "$stampede" serve --listen 127.0.0.1:0 --threads 1 >"$out/server.txt" 2>&1 &
-  else
-    /usr/bin/python3 "$here/peers/aiohttp_sse_mock.py" --port 0 >"$out/server.txt" 2>&1 &
+    start_serve "$stampede" "$out" --threads 1
+    server_pid=$serve_pid
+    return
   fi
+  /usr/bin/python3 "$here/peers/aiohttp_sse_mock.py" --port 0 >"$out/server.txt" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do grep -q listening "$out/server.txt" 2>/dev/null && break; sleep 0.1; done
   port=$(grep -o '[0-9]*$' "$out/server.txt" | head -1)

@@ -9,10 +9,8 @@ runs=${2:-5}
 stampede="$build/stampede"
 out=$(mktemp -d)
 trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$out"' EXIT
-"$stampede" serve --listen 127.0.0.1:0 --threads 1 >"$out/serve.txt" &
-serve_pid=$!
-for _ in $(seq 50); do grep -q listening "$out/serve.txt" 2>/dev/null && break; sleep 0.1; done
-port=$(grep -o '[0-9]*$' "$out/serve.txt")
+source "$(dirname "$0")/lib.sh"
+start_serve "$stampede" "$out" --threads 1
 url="http://127.0.0.1:$port/sse?initial_ms=300&interval_ms=20&count=20&event_bytes=16"
 echo "| run | ttfe p50 | ttfe p99 | gap p50 | gap p99 | ttfe p50 − 300 ms | gap p50 − 20 ms |"
 echo "|---|---|---|---|---|---|---|"

@@ -7,8 +7,10 @@ runs `stampede serve` on a free port for the length of a `with` block:
         urllib.request.urlopen(server.url("/health"))
 """
 
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,8 +121,41 @@ class ServeProcess:
 
 def require_program(name):
     """Skips the calling test when `name` is not on PATH."""
-    import shutil
     path = shutil.which(name)
     if path is None:
         raise unittest.SkipTest(f"{name} is not installed")
     return path
+
+
+class RunResult:
+    """What one `stampede run` printed and wrote."""
+
+    def __init__(self, completed, result):
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.json = result
+
+    def level(self, index=0):
+        return self.json["levels"][index]
+
+    def describe(self):
+        return f"exit {self.returncode}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
+
+
+def run_stampede(*args, timeout=180, env=None):
+    """`stampede run ARGS --no-progress --json FILE`; returns the exit code, output and JSON."""
+    workdir = tempfile.mkdtemp(prefix="stampede-e2e-")
+    try:
+        json_path = os.path.join(workdir, "result.json")
+        completed = subprocess.run(
+            [stampede_bin(), "run", *args, "--no-progress", "--json", json_path],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            check=False, env=env)
+        result = None
+        if os.path.exists(json_path):
+            with open(json_path, encoding="utf-8") as f:
+                result = json.load(f)
+        return RunResult(completed, result)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -12,6 +12,7 @@ import time
 import unittest
 
 import harness
+from harness import RunResult, run_stampede  # noqa: F401
 
 NGINX = "/usr/sbin/nginx"
 STATIC_SIZE = 100_000
@@ -150,34 +151,6 @@ class Nginx:
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
-
-class RunResult:
-    def __init__(self, completed, result):
-        self.returncode = completed.returncode
-        self.stdout = completed.stdout
-        self.stderr = completed.stderr
-        self.json = result
-
-    def describe(self):
-        return f"exit {self.returncode}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}"
-
-
-def run_stampede(*args, timeout=120, env=None):
-    """`stampede run ARGS --no-progress --json FILE`; returns the exit code, output and JSON."""
-    workdir = tempfile.mkdtemp(prefix="stampede-e2e-")
-    try:
-        json_path = os.path.join(workdir, "result.json")
-        completed = subprocess.run(
-            [harness.stampede_bin(), "run", *args, "--no-progress", "--json", json_path],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
-            check=False, env=env)
-        result = None
-        if os.path.exists(json_path):
-            with open(json_path, encoding="utf-8") as f:
-                result = json.load(f)
-        return RunResult(completed, result)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @unittest.skipUnless(os.access(NGINX, os.X_OK), f"{NGINX} is not installed (Debian nginx-light)")

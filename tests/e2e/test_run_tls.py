@@ -7,7 +7,8 @@ import subprocess
 import unittest
 
 import harness
-from test_run_nginx import NGINX, STATIC_SIZE, Nginx, run_stampede
+from harness import run_stampede
+from test_run_nginx import NGINX, STATIC_SIZE, Nginx
 
 CONFIG = """\
 daemon off;
