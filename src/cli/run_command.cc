@@ -70,7 +70,7 @@ std::string CommandLine() {
 // Parses every flag into the model; the first error names the flag.
 core::Result<scenario::Scenario> BuildScenario(const RunFlags& flags, const std::string& url_text) {
   scenario::Scenario model;
-  auto& request = model.request;
+  scenario::RequestSpec request;
   auto url = scenario::ParseUrl(url_text);
   if (!url) return url.error();
   request.url = *url;
@@ -136,6 +136,10 @@ core::Result<scenario::Scenario> BuildScenario(const RunFlags& flags, const std:
     return core::MakeError(fmt::format("--mode \"{}\": use burst or duration", flags.mode));
   }
   model.threads = flags.threads;
+  auto load = model.load;
+  const int threads = model.threads;
+  model = scenario::Scenario::SingleRequest(std::move(request), std::move(load));
+  model.threads = threads;
   if (auto valid = scenario::Validate(model); !valid) return valid.error();
   return model;
 }
@@ -143,7 +147,7 @@ core::Result<scenario::Scenario> BuildScenario(const RunFlags& flags, const std:
 stats::RunConfig DescribeConfig(const scenario::Scenario& model, const RunFlags& flags,
                                 bool embedded) {
   stats::RunConfig config;
-  const auto& request = model.request;
+  const auto& request = model.users.front().steps.front().request;
   config.target = request.url.ToString();
   config.method = request.method;
   config.stream = std::string(scenario::ToString(request.stream));

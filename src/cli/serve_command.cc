@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cerrno>
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
@@ -250,7 +252,20 @@ int RunServe(const ServeFlags& flags) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   for (pid_t child : children) ::kill(child, SIGTERM);  // they drain alongside
-  mock.Drain(options->drain);
+  // A second signal while draining cuts the streams at once.
+  std::atomic<bool> drained{false};
+  std::thread drainer([&] {
+    mock.Drain(options->drain);
+    drained = true;
+  });
+  const timespec poll_interval{0, 50'000'000};
+  while (!drained) {
+    if (sigtimedwait(&stop_signals, nullptr, &poll_interval) > 0) {
+      mock.CutDrain();
+      for (pid_t child : children) ::kill(child, SIGKILL);
+    }
+  }
+  drainer.join();
   StopChildren(children);
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return 0;

@@ -15,11 +15,14 @@ namespace stampede::load {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-Connection::Connection(asio::io_context& io, asio::ssl::context* tls, std::string server_name)
-    : io_(io), tls_context_(tls), server_name_(std::move(server_name)), socket_(io) {}
+Connection::Connection(asio::io_context& io) : io_(io), socket_(io) {}
 
-asio::awaitable<error_code> Connection::Connect(const asio::ip::tcp::endpoint& endpoint) {
+asio::awaitable<error_code> Connection::Connect(const asio::ip::tcp::endpoint& endpoint,
+                                                asio::ssl::context* tls,
+                                                const std::string& server_name) {
   Close();
+  tls_context_ = tls;
+  if (!tls) tls_.reset();
   error_code ec;
   asio::ip::tcp::socket& socket =
       tls_context_ ? tls_.emplace(io_, *tls_context_).next_layer() : socket_;
@@ -36,11 +39,11 @@ asio::awaitable<error_code> Connection::Connect(const asio::ip::tcp::endpoint& e
   }
   // SNI (never for an IP address, RFC 6066 §3), and the name or address the certificate must
   // carry (when the context verifies at all).
-  if (asio::ip::make_address(server_name_, ec); ec) {
-    SSL_set_tlsext_host_name(tls_->native_handle(), server_name_.c_str());
+  if (asio::ip::make_address(server_name, ec); ec) {
+    SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());
   }
   ec = {};
-  tls_->set_verify_callback(asio::ssl::host_name_verification(server_name_));
+  tls_->set_verify_callback(asio::ssl::host_name_verification(server_name));
   co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                  asio::redirect_error(asio::use_awaitable, ec));
   if (tls_buffer_.empty()) tls_buffer_.resize(16 * 1024);

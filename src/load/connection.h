@@ -21,12 +21,13 @@ namespace stampede::load {
 
 class Connection {
  public:
-  // `tls` is null for plain HTTP; `server_name` is sent as SNI and verified against the
-  // certificate unless the context was configured not to verify.
-  Connection(boost::asio::io_context& io, boost::asio::ssl::context* tls, std::string server_name);
+  explicit Connection(boost::asio::io_context& io);
 
+  // Closes any open connection first. `tls` is null for plain HTTP; `server_name` is sent as
+  // SNI and verified against the certificate unless the context was set not to verify.
   boost::asio::awaitable<boost::system::error_code> Connect(
-      const boost::asio::ip::tcp::endpoint& endpoint);
+      const boost::asio::ip::tcp::endpoint& endpoint, boost::asio::ssl::context* tls,
+      const std::string& server_name);
   boost::asio::awaitable<boost::system::error_code> Write(std::string_view bytes);
   // Waits for bytes and sets `got` to them (in `scratch` for plain connections). A clean close
   // by the peer is boost::asio::error::eof.
@@ -38,8 +39,7 @@ class Connection {
 
  private:
   boost::asio::io_context& io_;
-  boost::asio::ssl::context* tls_context_;
-  std::string server_name_;
+  boost::asio::ssl::context* tls_context_ = nullptr;
   boost::asio::ip::tcp::socket socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
   std::vector<char> tls_buffer_;

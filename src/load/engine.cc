@@ -131,9 +131,14 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
     const Nanos end = MonotonicNow();
     record_interval(end);
     level.duration = static_cast<double>(end - start) / 1e9;
-    std::vector<std::future<stats::LevelStats>> futures;
+    std::vector<std::future<std::vector<stats::LevelStats>>> futures;
     for (auto& worker : workers) futures.push_back(worker->TakeLevelStats());
-    for (auto& future : futures) level.stats.Merge(future.get());
+    for (const auto& request : (*plan)->requests) level.steps.push_back({request.name, {}});
+    for (auto& future : futures) {
+      const auto steps = future.get();
+      for (std::size_t i = 0; i < steps.size(); ++i) level.steps[i].stats.Merge(steps[i]);
+    }
+    for (const auto& step : level.steps) level.stats.Merge(step.stats);
     sink.OnLevelEnd(level);
     result.levels.push_back(std::move(level));
     if (interrupts.load() > 0) {

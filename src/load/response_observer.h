@@ -21,6 +21,8 @@ class ResponseObserver final : public protocol::HttpResponseParser::Handler {
   ResponseObserver(const ResponseObserver&) = delete;
   ResponseObserver& operator=(const ResponseObserver&) = delete;
 
+  // The stream mode of the next responses (a user's steps may differ).
+  void SetMode(scenario::StreamMode mode) { configured_ = mode; }
   // Starts a new response to a request sent at `sent`.
   void Begin(core::Nanos sent, bool head_request);
   // Feeds bytes read at `now`. Returns the bytes consumed (fewer only after the response

@@ -1,26 +1,68 @@
-// What every worker shares, read-only, for a whole run: the scenario, the request bytes, the
-// resolved endpoint and the TLS context. Built once before the first level.
+// What every worker shares, read-only, for a whole run: the scenario flattened into what users
+// execute (request steps with their bytes prebuilt, resolved endpoints, the TLS context) and the
+// order in which users are dealt to user classes. Built once before the first level.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "scenario/scenario.h"
 
 namespace stampede::load {
 
+// Where requests go: an address resolved once, so connects never wait on DNS.
+struct Endpoint {
+  boost::asio::ip::tcp::endpoint address;
+  std::string host;  // for SNI and certificate verification
+  bool tls = false;
+  bool insecure = false;
+};
+
+struct PlannedRequest {
+  int id = 0;  // index in RunPlan::requests and in each level's per-step stats
+  std::string name;
+  const scenario::RequestSpec* spec = nullptr;
+  int endpoint = 0;
+  std::string bytes;  // the request as sent
+  bool head = false;
+};
+
+struct PlannedStep {
+  scenario::Step::Kind kind = scenario::Step::Kind::kRequest;
+  int request = -1;  // kRequest: index in RunPlan::requests
+  scenario::ThinkTime think;
+  std::int64_t count = 1;
+  std::vector<PlannedStep> steps;
+};
+
+struct PlannedUserClass {
+  std::string name;
+  double weight = 1;
+  std::vector<PlannedStep> steps;
+};
+
 struct RunPlan {
   scenario::Scenario scenario;
-  std::string request_bytes;
-  boost::asio::ip::tcp::endpoint endpoint;
-  std::unique_ptr<boost::asio::ssl::context> tls;  // null for http://
-  bool head_request = false;
+  std::vector<Endpoint> endpoints;
+  std::vector<PlannedRequest> requests;
+  std::vector<PlannedUserClass> classes;
+  // Contexts by endpoint (null for plain http); endpoints with the same verification share one.
+  std::vector<std::shared_ptr<boost::asio::ssl::context>> tls;
 
-  // Resolves the target's host (once, so connects never wait on DNS) and prepares TLS.
+  // The user class of the user with this index: a smooth weighted round-robin, so any first N
+  // users are split between the classes as close to their weights as whole users allow.
+  int ClassOfUser(std::int64_t user_index) const;
+
+  // Resolves every host (once) and prepares TLS; the error names the host that failed.
   static core::Result<std::unique_ptr<RunPlan>> Build(const scenario::Scenario& scenario);
+
+ private:
+  std::vector<int> class_cycle_;  // one period of the round-robin
 };
 
 }  // namespace stampede::load

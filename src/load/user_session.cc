@@ -1,6 +1,8 @@
 #include "load/user_session.h"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
 #include "load/worker.h"
@@ -15,9 +17,12 @@ using core::Nanos;
 UserSession::UserSession(Worker& worker, std::int64_t user_index)
     : worker_(worker),
       user_index_(user_index),
-      connection_(worker.io(), worker.plan().tls.get(), worker.plan().scenario.request.url.host),
-      observer_(worker.plan().scenario.request.stream),
-      timer_(worker.io()) {
+      user_class_(
+          worker.plan().classes[static_cast<std::size_t>(worker.plan().ClassOfUser(user_index))]),
+      connection_(worker.io()),
+      observer_(scenario::StreamMode::kAuto),
+      timer_(worker.io()),
+      think_timer_(worker.io()) {
   worker_.Register(this);
 }
 
@@ -25,8 +30,7 @@ UserSession::~UserSession() { worker_.Unregister(this); }
 
 asio::awaitable<void> UserSession::Run(std::shared_ptr<UserSession> self) {
   do {
-    RequestOutcome outcome = co_await self->Iteration();
-    self->worker_.Record(outcome, self->observer_);
+    co_await self->RunSteps(self->user_class_.steps);
     if (self->cancelled_) break;
   } while (self->worker_.may_start_iteration());
   self->connection_.Close();
@@ -38,6 +42,44 @@ asio::awaitable<void> UserSession::Run(std::shared_ptr<UserSession> self) {
 void UserSession::Cancel() {
   cancelled_ = true;
   connection_.Close();
+  think_timer_.cancel();
+}
+
+asio::awaitable<void> UserSession::RunSteps(const std::vector<PlannedStep>& steps) {
+  using Kind = scenario::Step::Kind;
+  for (const PlannedStep& step : steps) {
+    if (cancelled_) co_return;
+    switch (step.kind) {
+      case Kind::kRequest: {
+        const PlannedRequest& request =
+            worker_.plan().requests[static_cast<std::size_t>(step.request)];
+        RequestOutcome outcome = co_await Request(request);
+        worker_.Record(request.id, outcome, observer_);
+        break;
+      }
+      case Kind::kThink:
+        co_await Think(step.think);
+        break;
+      case Kind::kLoop:
+        for (std::int64_t i = 0; i < step.count && !cancelled_; ++i) co_await RunSteps(step.steps);
+        break;
+      case Kind::kGroup:
+        co_await RunSteps(step.steps);
+        break;
+    }
+  }
+}
+
+asio::awaitable<void> UserSession::Think(const scenario::ThinkTime& think) {
+  Nanos pause = think.min;
+  if (think.max > think.min) {
+    pause += static_cast<Nanos>(worker_.random().Uniform01() *
+                                static_cast<double>(think.max - think.min));
+  }
+  if (pause <= 0) co_return;
+  think_timer_.expires_after(std::chrono::nanoseconds(pause));
+  error_code ec;
+  co_await think_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 void UserSession::SetDeadline(Nanos at, Deadline kind) {
@@ -73,21 +115,25 @@ std::string UserSession::FailureCategory(const error_code& ec) const {
   return std::string(TransportCategory(ec));
 }
 
-asio::awaitable<error_code> UserSession::OpenConnection(RequestOutcome& outcome) {
-  const auto& timeouts = worker_.plan().scenario.request.timeouts;
+asio::awaitable<error_code> UserSession::OpenConnection(const PlannedRequest& request,
+                                                        RequestOutcome& outcome) {
+  const RunPlan& plan = worker_.plan();
+  const auto& timeouts = request.spec->timeouts;
   const Nanos start = MonotonicNow();
   SetDeadline(start + timeouts.connect, Deadline::kConnect);
-  error_code ec = co_await connection_.Connect(worker_.plan().endpoint);
+  const auto endpoint = static_cast<std::size_t>(request.endpoint);
+  error_code ec = co_await connection_.Connect(
+      plan.endpoints[endpoint].address, plan.tls[endpoint].get(), plan.endpoints[endpoint].host);
+  connected_endpoint_ = request.endpoint;
   if (!ec && fired_ == Deadline::kNone && !cancelled_) {
     outcome.connect = MonotonicNow() - start;
-    worker_.OnConnected(outcome.connect);
+    worker_.OnConnected(request.id, outcome.connect);
   }
   co_return ec;
 }
 
-asio::awaitable<RequestOutcome> UserSession::Iteration() {
-  const RunPlan& plan = worker_.plan();
-  const auto& timeouts = plan.scenario.request.timeouts;
+asio::awaitable<RequestOutcome> UserSession::Request(const PlannedRequest& request) {
+  const auto& timeouts = request.spec->timeouts;
   RequestOutcome outcome;
   fired_ = Deadline::kNone;
   worker_.OnRequestStarted();
@@ -104,10 +150,13 @@ asio::awaitable<RequestOutcome> UserSession::Iteration() {
 
   // A kept-alive connection the server closed while idle fails on first use without a byte of
   // response; such a request is sent again once on a new connection, as browsers do.
+  observer_.SetMode(request.spec->stream);
+  if (connected_endpoint_ != request.endpoint) connection_.Close();
   for (int attempt = 0;; ++attempt) {
     const bool reused = connection_.is_open();
     if (!reused) {
-      if (error_code ec = co_await OpenConnection(outcome); ec || fired_ != Deadline::kNone) {
+      if (error_code ec = co_await OpenConnection(request, outcome);
+          ec || fired_ != Deadline::kNone) {
         co_return fail(FailureCategory(ec));
       }
     }
@@ -123,9 +172,9 @@ asio::awaitable<RequestOutcome> UserSession::Iteration() {
       }
     };
     phase_deadline(sent + timeouts.ttfb, Deadline::kTtfb);
-    observer_.Begin(sent, plan.head_request);
+    observer_.Begin(sent, request.head);
 
-    if (error_code ec = co_await connection_.Write(plan.request_bytes); ec) {
+    if (error_code ec = co_await connection_.Write(request.bytes); ec) {
       if (reused && attempt == 0 && !cancelled_ && fired_ == Deadline::kNone) {
         connection_.Close();
         continue;
@@ -182,7 +231,7 @@ asio::awaitable<RequestOutcome> UserSession::Iteration() {
     deadline_ = kNever;
 
     // Judge the response: status, then the checks, in the order a user reads them.
-    const auto& checks = plan.scenario.request.checks;
+    const auto& checks = request.spec->checks;
     bool status_ok = false;
     for (const auto& range : checks.expect_status) status_ok |= range.Contains(observer_.status());
     if (!status_ok) {

@@ -13,6 +13,7 @@
 #include "load/connection.h"
 #include "load/error_category.h"
 #include "load/response_observer.h"
+#include "load/run_plan.h"
 
 namespace stampede::load {
 
@@ -30,7 +31,7 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
   UserSession(Worker& worker, std::int64_t user_index);
   ~UserSession();
 
-  // Runs the user's iterations (one in burst mode) and closes its connection.
+  // Runs the user's iterations (one in burst mode): its class's steps in order each time.
   static boost::asio::awaitable<void> Run(std::shared_ptr<UserSession> self);
   // Cuts the request in flight (it is counted as interrupted).
   void Cancel();
@@ -38,8 +39,11 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
  private:
   static constexpr core::Nanos kNever = std::numeric_limits<core::Nanos>::max();
 
-  boost::asio::awaitable<RequestOutcome> Iteration();
-  boost::asio::awaitable<boost::system::error_code> OpenConnection(RequestOutcome& outcome);
+  boost::asio::awaitable<void> RunSteps(const std::vector<PlannedStep>& steps);
+  boost::asio::awaitable<void> Think(const scenario::ThinkTime& think);
+  boost::asio::awaitable<RequestOutcome> Request(const PlannedRequest& request);
+  boost::asio::awaitable<boost::system::error_code> OpenConnection(const PlannedRequest& request,
+                                                                   RequestOutcome& outcome);
   // The earliest deadline for the current phase. Moving it later costs one store; the timer
   // finds the new value when it fires.
   void SetDeadline(core::Nanos at, Deadline kind);
@@ -49,9 +53,12 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
 
   Worker& worker_;
   std::int64_t user_index_;
+  const PlannedUserClass& user_class_;
   Connection connection_;
+  int connected_endpoint_ = -1;  // the endpoint the open connection goes to
   ResponseObserver observer_;
-  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer timer_;        // deadlines
+  boost::asio::steady_timer think_timer_;  // think steps
   core::Nanos deadline_ = kNever;
   Deadline deadline_kind_ = Deadline::kNone;
   core::Nanos armed_ = kNever;

@@ -22,7 +22,12 @@ void IntervalSnapshot::Merge(const IntervalSnapshot& other) {
   ttfe.Merge(other.ttfe);
 }
 
-Worker::Worker(int id, const RunPlan& plan) : id_(id), plan_(plan), scratch_(64 * 1024) {}
+Worker::Worker(int id, const RunPlan& plan)
+    : id_(id),
+      plan_(plan),
+      scratch_(64 * 1024),
+      steps_(plan.requests.size()),
+      random_(0x5EED0000ULL + static_cast<std::uint64_t>(id)) {}
 
 Worker::~Worker() { Join(); }
 
@@ -93,19 +98,20 @@ std::future<IntervalSnapshot> Worker::CollectInterval() {
   return future;
 }
 
-std::future<stats::LevelStats> Worker::TakeLevelStats() {
-  auto promise = std::make_shared<std::promise<stats::LevelStats>>();
+std::future<std::vector<stats::LevelStats>> Worker::TakeLevelStats() {
+  auto promise = std::make_shared<std::promise<std::vector<stats::LevelStats>>>();
   auto future = promise->get_future();
   asio::post(io_, [this, promise] {
-    promise->set_value(std::move(level_));
-    level_ = stats::LevelStats();
+    promise->set_value(std::move(steps_));
+    steps_ = std::vector<stats::LevelStats>(plan_.requests.size());
   });
   return future;
 }
 
-void Worker::OnConnected(core::Nanos connect_time) {
-  ++level_.connections;
-  level_[stats::Metric::kConnect].Record(connect_time);
+void Worker::OnConnected(int request_id, core::Nanos connect_time) {
+  auto& step = steps_[static_cast<std::size_t>(request_id)];
+  ++step.connections;
+  step[stats::Metric::kConnect].Record(connect_time);
 }
 
 void Worker::OnProgress(std::int64_t new_events, std::int64_t new_bytes) {
@@ -113,36 +119,38 @@ void Worker::OnProgress(std::int64_t new_events, std::int64_t new_bytes) {
   interval_.bytes += new_bytes;
 }
 
-void Worker::Record(const RequestOutcome& outcome, const ResponseObserver& response) {
+void Worker::Record(int request_id, const RequestOutcome& outcome,
+                    const ResponseObserver& response) {
   --in_request_;
+  stats::LevelStats& step = steps_[static_cast<std::size_t>(request_id)];
   // What arrived counts in the totals whatever became of the request.
-  level_.events += response.events();
-  level_.chunks += response.chunks();
-  level_.bytes += response.bytes();
+  step.events += response.events();
+  step.chunks += response.chunks();
+  step.bytes += response.bytes();
   if (outcome.interrupted) {
-    ++level_.interrupted;
+    ++step.interrupted;
     return;
   }
-  ++level_.requests;
+  ++step.requests;
   ++interval_.requests;
-  if (response.complete()) ++level_.completed;
+  if (response.complete()) ++step.completed;
   if (!outcome.category.empty()) {
-    ++level_.errors[outcome.category];
+    ++step.errors[outcome.category];
     ++interval_.failed;
     return;
   }
-  ++level_.succeeded;
+  ++step.succeeded;
   using stats::Metric;
-  level_[Metric::kTtfb].Record(response.first_byte() - response.sent());
+  step[Metric::kTtfb].Record(response.first_byte() - response.sent());
   if (response.first_event() >= 0) {
-    level_[Metric::kTtfe].Record(response.first_event() - response.sent());
+    step[Metric::kTtfe].Record(response.first_event() - response.sent());
   }
-  level_[Metric::kE2e].Record(response.last_byte() - response.sent());
-  auto& gaps = level_[Metric::kGap];
+  step[Metric::kE2e].Record(response.last_byte() - response.sent());
+  auto& gaps = step[Metric::kGap];
   for (core::Nanos gap : response.gaps()) gaps.Record(gap);
-  level_[Metric::kChunks].Record(response.chunks());
-  level_[Metric::kEvents].Record(response.events());
-  level_[Metric::kBytes].Record(response.bytes());
+  step[Metric::kChunks].Record(response.chunks());
+  step[Metric::kEvents].Record(response.events());
+  step[Metric::kBytes].Record(response.bytes());
 }
 
 }  // namespace stampede::load

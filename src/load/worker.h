@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/random.h"
 #include "core/time.h"
 #include "load/run_plan.h"
 #include "stats/histogram.h"
@@ -57,7 +58,8 @@ class Worker {
   void CancelAll();
   std::future<IntervalSnapshot> CollectInterval();
   // The level's stats, leaving the worker's empty for the next level.
-  std::future<stats::LevelStats> TakeLevelStats();
+  // Per request step, in RunPlan::requests order.
+  std::future<std::vector<stats::LevelStats>> TakeLevelStats();
   // Users of the current level that have not finished.
   std::int64_t active_users() const { return active_users_.load(std::memory_order_acquire); }
 
@@ -70,10 +72,11 @@ class Worker {
   void Register(UserSession* session) { sessions_.insert(session); }
   void Unregister(UserSession* session) { sessions_.erase(session); }
   void OnRequestStarted() { ++in_request_; }
-  void OnConnected(core::Nanos connect_time);
+  void OnConnected(int request_id, core::Nanos connect_time);
   void OnProgress(std::int64_t new_events, std::int64_t new_bytes);
   void OnFirstEvent(core::Nanos ttfe) { interval_.ttfe.Record(ttfe); }
-  void Record(const RequestOutcome& outcome, const ResponseObserver& response);
+  void Record(int request_id, const RequestOutcome& outcome, const ResponseObserver& response);
+  core::Random& random() { return random_; }
   void OnUserFinished() { active_users_.fetch_sub(1, std::memory_order_acq_rel); }
 
  private:
@@ -91,7 +94,8 @@ class Worker {
   bool cancelling_ = false;
   std::int64_t in_request_ = 0;
   std::unordered_set<UserSession*> sessions_;
-  stats::LevelStats level_;
+  std::vector<stats::LevelStats> steps_;  // per request step
+  core::Random random_;
   IntervalSnapshot interval_;
 };
 

@@ -21,8 +21,9 @@ std::string DurationOrDash(const stats::Histogram& histogram, double value) {
   return histogram.empty() ? "-" : FormatDuration(static_cast<core::Nanos>(value));
 }
 
-// A plain text table with right-aligned columns (the first left-aligned).
-std::string RenderTable(const std::vector<std::vector<std::string>>& rows) {
+// A plain text table: the first `left_columns` columns left-aligned, the rest right-aligned.
+std::string RenderTable(const std::vector<std::vector<std::string>>& rows,
+                        std::size_t left_columns = 1) {
   std::vector<std::size_t> widths;
   auto display_width = [](const std::string& cell) {
     // Count UTF-8 code points, not bytes, so "µs" aligns.
@@ -41,8 +42,8 @@ std::string RenderTable(const std::vector<std::vector<std::string>>& rows) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
       const std::size_t pad = widths[i] - display_width(row[i]);
-      if (i == 0) {
-        line += row[i] + std::string(pad, ' ');
+      if (i < left_columns) {
+        line += (i ? "  " : "") + row[i] + std::string(pad, ' ');
       } else {
         line += "  " + std::string(pad, ' ') + row[i];
       }
@@ -115,6 +116,28 @@ std::string FormatLevelTable(const stats::RunResult& result) {
   return out;
 }
 
+std::string FormatStepTable(const stats::RunResult& result) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back(
+      {"users", "step", "requests", "failures", "avg", "p50", "p95", "p99", "max", "req/s"});
+  for (const auto& level : result.levels) {
+    for (const auto& step : level.steps) {
+      const auto& e2e = step.stats[Metric::kE2e];
+      auto at = [&](double p) {
+        return DurationOrDash(e2e, static_cast<double>(e2e.ValueAtPercentile(p)));
+      };
+      rows.push_back(
+          {std::to_string(level.users), step.name, core::FormatCount(step.stats.requests),
+           core::FormatCount(step.stats.failed()), DurationOrDash(e2e, e2e.Mean()), at(50), at(95),
+           at(99), DurationOrDash(e2e, static_cast<double>(e2e.max())),
+           fmt::format("{:.1f}", level.duration > 0
+                                     ? static_cast<double>(step.stats.requests) / level.duration
+                                     : 0.0)});
+    }
+  }
+  return "steps (latency is e2e of successful requests)\n" + RenderTable(rows, 2);
+}
+
 std::string FormatErrorBreakdown(const stats::RunResult& result) {
   std::set<std::string> categories;
   for (const auto& level : result.levels) {
@@ -153,6 +176,10 @@ std::string FormatSummary(const stats::RunResult& result) {
       fmt::format("\nstampede · {} {}{} · stream {} · levels {} · {}\n\n", c.method, c.target,
                   c.embedded_mock ? " (built-in mock)" : "", c.stream, levels, mode);
   out += FormatLevelTable(result);
+  if (std::any_of(result.levels.begin(), result.levels.end(),
+                  [](const auto& level) { return level.steps.size() > 1; })) {
+    out += "\n" + FormatStepTable(result);
+  }
   out += "\n";
   out += FormatErrorBreakdown(result);
   if (result.client_peak_rss_bytes > 0) {

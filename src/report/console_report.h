@@ -15,6 +15,9 @@ std::string FormatLevelLine(const stats::LevelResult& level, int level_count);
 // The per-level table: users, success %, complete %, e2e avg/p95, ttfb avg, ttfe avg/p95,
 // gap p99, events (or chunks) avg, bytes avg, req/s.
 std::string FormatLevelTable(const stats::RunResult& result);
+// Per level and step, like Locust's per-endpoint table: requests, failures, e2e avg, p50, p95,
+// p99, max, req/s. FormatSummary shows it when a level has more than one step.
+std::string FormatStepTable(const stats::RunResult& result);
 // Failed requests by category and level; "errors: none" when there were none.
 std::string FormatErrorBreakdown(const stats::RunResult& result);
 // A header naming the target and the load, then the table and the error breakdown.

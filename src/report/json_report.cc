@@ -61,23 +61,15 @@ core::Result<void> HistogramFromJson(const json& in, Histogram& histogram) {
   return {};
 }
 
-json LevelToJson(const stats::LevelResult& level) {
-  const auto& s = level.stats;
+// The counters, error breakdown and metrics of a level or of one step of it.
+json StatsToJson(const stats::LevelStats& s) {
   json out;
-  out["index"] = level.index;
-  out["users"] = level.users;
-  out["started_at"] = level.started_at;
-  out["duration_s"] = level.duration;
-  out["interrupted"] = level.interrupted;
   out["requests"] = s.requests;
   out["succeeded"] = s.succeeded;
   out["failed"] = s.failed();
   out["completed"] = s.completed;
   out["interrupted_requests"] = s.interrupted;
   out["connections"] = s.connections;
-  out["success_rate"] = level.SuccessRate();
-  out["complete_rate"] = level.CompleteRate();
-  out["requests_per_s"] = level.RequestsPerSecond();
   out["totals"] = {{"events", s.events}, {"chunks", s.chunks}, {"bytes", s.bytes}};
   out["errors"] = s.errors;
   json metrics = json::object();
@@ -86,6 +78,46 @@ json LevelToJson(const stats::LevelResult& level) {
         HistogramToJson(s[metric], stats::IsDuration(metric));
   }
   out["metrics"] = std::move(metrics);
+  return out;
+}
+
+core::Result<stats::LevelStats> StatsFromJson(const json& in) {
+  stats::LevelStats s;
+  s.requests = in.at("requests").get<std::int64_t>();
+  s.succeeded = in.at("succeeded").get<std::int64_t>();
+  s.completed = in.at("completed").get<std::int64_t>();
+  s.interrupted = in.at("interrupted_requests").get<std::int64_t>();
+  s.connections = in.at("connections").get<std::int64_t>();
+  s.events = in.at("totals").at("events").get<std::int64_t>();
+  s.chunks = in.at("totals").at("chunks").get<std::int64_t>();
+  s.bytes = in.at("totals").at("bytes").get<std::int64_t>();
+  s.errors = in.at("errors").get<std::map<std::string, std::int64_t>>();
+  for (Metric metric : stats::kAllMetrics) {
+    const std::string name(stats::MetricName(metric));
+    if (auto restored = HistogramFromJson(in.at("metrics").at(name), s[metric]); !restored) {
+      return core::MakeError(fmt::format("metric {}: {}", name, restored.error().message));
+    }
+  }
+  return s;
+}
+
+json LevelToJson(const stats::LevelResult& level) {
+  json out = StatsToJson(level.stats);
+  out["index"] = level.index;
+  out["users"] = level.users;
+  out["started_at"] = level.started_at;
+  out["duration_s"] = level.duration;
+  out["interrupted"] = level.interrupted;
+  out["success_rate"] = level.SuccessRate();
+  out["complete_rate"] = level.CompleteRate();
+  out["requests_per_s"] = level.RequestsPerSecond();
+  json steps = json::array();
+  for (const auto& step : level.steps) {
+    json entry = StatsToJson(step.stats);
+    entry["name"] = step.name;
+    steps.push_back(std::move(entry));
+  }
+  out["steps"] = std::move(steps);
   json series = json::array();
   for (const auto& point : level.series) {
     series.push_back({{"t", point.t},
@@ -108,22 +140,17 @@ core::Result<stats::LevelResult> LevelFromJson(const json& in) {
   level.started_at = in.at("started_at").get<double>();
   level.duration = in.at("duration_s").get<double>();
   level.interrupted = in.at("interrupted").get<bool>();
-  auto& s = level.stats;
-  s.requests = in.at("requests").get<std::int64_t>();
-  s.succeeded = in.at("succeeded").get<std::int64_t>();
-  s.completed = in.at("completed").get<std::int64_t>();
-  s.interrupted = in.at("interrupted_requests").get<std::int64_t>();
-  s.connections = in.at("connections").get<std::int64_t>();
-  s.events = in.at("totals").at("events").get<std::int64_t>();
-  s.chunks = in.at("totals").at("chunks").get<std::int64_t>();
-  s.bytes = in.at("totals").at("bytes").get<std::int64_t>();
-  s.errors = in.at("errors").get<std::map<std::string, std::int64_t>>();
-  for (Metric metric : stats::kAllMetrics) {
-    const std::string name(stats::MetricName(metric));
-    if (auto restored = HistogramFromJson(in.at("metrics").at(name), s[metric]); !restored) {
+  auto stats = StatsFromJson(in);
+  if (!stats)
+    return core::MakeError(fmt::format("level {}: {}", level.index, stats.error().message));
+  level.stats = std::move(*stats);
+  for (const auto& step : in.at("steps")) {
+    auto step_stats = StatsFromJson(step);
+    if (!step_stats) {
       return core::MakeError(
-          fmt::format("level {} metric {}: {}", level.index, name, restored.error().message));
+          fmt::format("level {} step: {}", level.index, step_stats.error().message));
     }
+    level.steps.push_back({step.at("name").get<std::string>(), std::move(*step_stats)});
   }
   for (const auto& point : in.at("series")) {
     level.series.push_back(stats::TimePoint{

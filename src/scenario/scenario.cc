@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "core/units.h"
+
 namespace stampede::scenario {
 namespace {
 
@@ -94,19 +96,50 @@ std::string RequestSpec::Serialize() const {
   return out;
 }
 
-core::Result<void> Validate(const Scenario& scenario) {
-  const auto& load = scenario.load;
-  if (load.levels.empty())
-    return core::MakeError("no load levels: give --users, e.g. --users 50,100");
-  if (load.mode == LoadMode::kDuration && load.duration <= 0) {
-    return core::MakeError("duration mode needs a positive --duration, e.g. --duration 30s");
+core::Result<ThinkTime> ParseThinkTime(std::string_view text) {
+  const auto dots = text.find("..");
+  auto min = core::ParseDuration(text.substr(0, dots));
+  if (!min) return min.error();
+  ThinkTime think{*min, *min};
+  if (dots != std::string_view::npos) {
+    auto max = core::ParseDuration(text.substr(dots + 2));
+    if (!max) return max.error();
+    think.max = *max;
   }
-  const auto& timeouts = scenario.request.timeouts;
+  if (think.min < 0 || think.max < think.min) {
+    return core::MakeError(
+        fmt::format("invalid think time \"{}\" (write e.g. 1s or 1s..3s, low before high)", text));
+  }
+  return think;
+}
+
+Scenario Scenario::SingleRequest(RequestSpec request, LoadProfile load) {
+  Scenario scenario;
+  Step step;
+  step.kind = Step::Kind::kRequest;
+  step.request = std::move(request);
+  UserClass user;
+  user.steps.push_back(std::move(step));
+  scenario.users.push_back(std::move(user));
+  scenario.load = std::move(load);
+  return scenario;
+}
+
+namespace {
+
+void VisitRequests(const std::vector<Step>& steps, const std::function<void(const Step&)>& visit) {
+  for (const Step& step : steps) {
+    if (step.kind == Step::Kind::kRequest) visit(step);
+    VisitRequests(step.steps, visit);
+  }
+}
+
+core::Result<void> ValidateRequest(const RequestSpec& request) {
+  const auto& timeouts = request.timeouts;
   if (timeouts.connect <= 0 || timeouts.ttfb <= 0 || timeouts.idle <= 0 || timeouts.total <= 0) {
     return core::MakeError("every timeout must be positive");
   }
-  if (scenario.threads < 0) return core::MakeError("--threads must be at least 1");
-  for (const auto& header : scenario.request.headers) {
+  for (const auto& header : request.headers) {
     if (header.name.empty() || header.name.find_first_of(" :\r\n") != std::string::npos ||
         header.value.find_first_of("\r\n") != std::string::npos) {
       return core::MakeError(fmt::format("invalid header \"{}: {}\" (write -H 'Name: value')",
@@ -114,6 +147,42 @@ core::Result<void> Validate(const Scenario& scenario) {
     }
   }
   return {};
+}
+
+}  // namespace
+
+void ForEachRequest(const Scenario& scenario, const std::function<void(const Step&)>& visit) {
+  for (const auto& user : scenario.users) VisitRequests(user.steps, visit);
+}
+
+core::Result<void> Validate(const Scenario& scenario) {
+  const auto& load = scenario.load;
+  if (load.levels.empty())
+    return core::MakeError("no load levels: give --users, e.g. --users 50,100");
+  if (load.mode == LoadMode::kDuration && load.duration <= 0) {
+    return core::MakeError("duration mode needs a positive --duration, e.g. --duration 30s");
+  }
+  if (scenario.threads < 0) return core::MakeError("--threads must be at least 1");
+  if (scenario.users.empty()) return core::MakeError("no users: the scenario needs a user class");
+  double total_weight = 0;
+  for (const auto& user : scenario.users) {
+    if (!(user.weight >= 0)) {
+      return core::MakeError(
+          fmt::format("user class \"{}\": weight must not be negative", user.name));
+    }
+    total_weight += user.weight;
+    bool has_request = false;
+    VisitRequests(user.steps, [&](const Step&) { has_request = true; });
+    if (!has_request) {
+      return core::MakeError(fmt::format("user class \"{}\" sends no request", user.name));
+    }
+  }
+  if (!(total_weight > 0)) return core::MakeError("the user classes' weights add up to 0");
+  core::Result<void> result;
+  ForEachRequest(scenario, [&](const Step& step) {
+    if (result) result = ValidateRequest(step.request);
+  });
+  return result;
 }
 
 }  // namespace stampede::scenario

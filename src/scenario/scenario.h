@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,7 +44,7 @@ struct StatusRange {
 core::Result<std::vector<StatusRange>> ParseStatusList(std::string_view text);
 
 struct Checks {
-  std::vector<StatusRange> expect_status{StatusRange{}};
+  std::vector<StatusRange> expect_status = std::vector<StatusRange>(1);  // 2xx
   std::int64_t min_chunks = 0;
   std::int64_t min_events = 0;
   std::int64_t min_bytes = 0;
@@ -75,11 +76,44 @@ struct LoadProfile {
   core::Nanos graceful_stop = 10 * core::kSecond;  // kDuration: time in-flight requests get
 };
 
+// A pause between steps: fixed when min == max, else uniform in [min, max].
+struct ThinkTime {
+  core::Nanos min = 0;
+  core::Nanos max = 0;
+};
+// "1s" or "1s..3s".
+core::Result<ThinkTime> ParseThinkTime(std::string_view text);
+
+// One step of a user's scenario. Requests are named in the per-step table by `name` (default
+// "METHOD path"); loops and groups hold steps of their own.
+struct Step {
+  enum class Kind { kRequest, kThink, kLoop, kGroup };
+  Kind kind = Kind::kRequest;
+  std::string name;
+  RequestSpec request;      // kRequest
+  ThinkTime think;          // kThink
+  std::int64_t count = 1;   // kLoop
+  std::vector<Step> steps;  // kLoop, kGroup
+};
+
+// A kind of user: its steps, run in order once per iteration, and its share of the users.
+struct UserClass {
+  std::string name = "default";
+  double weight = 1;
+  std::vector<Step> steps;
+};
+
 struct Scenario {
-  RequestSpec request;
+  std::vector<UserClass> users;
   LoadProfile load;
   int threads = 0;  // 0: one worker per core
+
+  // A scenario of one user class that sends one request per iteration (a command-line run).
+  static Scenario SingleRequest(RequestSpec request, LoadProfile load);
 };
+
+// Calls `visit` for every request step, depth first, in the order a user runs them.
+void ForEachRequest(const Scenario& scenario, const std::function<void(const Step&)>& visit);
 
 // Checks a scenario for contradictions a user can fix; the message names the flag or field.
 core::Result<void> Validate(const Scenario& scenario);

@@ -1,6 +1,7 @@
 #include "server/mock_server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -87,19 +88,23 @@ class MockServer::Impl {
         for (const auto& worker : workers_) total += worker->open_connections();
         return total;
       };
-      while (open() > 0 && std::chrono::steady_clock::now() < deadline) {
+      while (open() > 0 && std::chrono::steady_clock::now() < deadline && !cut_) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
     }
     Stop();
     state_.draining = false;
+    cut_ = false;
   }
+
+  void CutDrain() { cut_ = true; }
 
   std::uint16_t port() const { return port_; }
 
  private:
   const ServerOptions options_;
   ServerState state_;
+  std::atomic<bool> cut_{false};
   std::mutex mutex_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;
@@ -116,5 +121,7 @@ std::uint16_t MockServer::port() const { return impl_->port(); }
 void MockServer::Stop() { impl_->Stop(); }
 
 void MockServer::Drain(std::chrono::milliseconds drain) { impl_->Drain(drain); }
+
+void MockServer::CutDrain() { impl_->CutDrain(); }
 
 }  // namespace stampede::server

@@ -29,6 +29,8 @@ class MockServer {
   // Stops accepting and closes idle connections at once, lets responses in progress finish for
   // up to `drain`, then Stop()s.
   void Drain(std::chrono::milliseconds drain);
+  // Thread-safe: ends a Drain() in progress now (a second Ctrl-C).
+  void CutDrain();
 
  private:
   class Impl;

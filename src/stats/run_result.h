@@ -23,13 +23,20 @@ struct TimePoint {
   std::int64_t ttfe_p95 = 0;
 };
 
+// One request step of the scenario within a level (a row of the per-step table).
+struct StepResult {
+  std::string name;
+  LevelStats stats;
+};
+
 struct LevelResult {
   int index = 0;
   std::int64_t users = 0;
   double started_at = 0;  // Unix seconds
   double duration = 0;    // seconds, first user started -> last request finished
   bool interrupted = false;
-  LevelStats stats;
+  LevelStats stats;               // every step together
+  std::vector<StepResult> steps;  // per request step, in scenario order
   std::vector<TimePoint> series;
 
   double SuccessRate() const;   // succeeded / requests, 0..1 (0 when no requests)

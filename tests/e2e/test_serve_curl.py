@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 import tempfile
 import unittest
 
@@ -115,14 +116,29 @@ class ServeLifecycleTest(unittest.TestCase):
         server.start()
         self.assertEqual(server.stop(), 0, server.stderr())
 
-    def test_sigint_stops_while_a_stream_is_open(self):
-        with harness.ServeProcess() as server:
+    def test_sigint_stops_after_the_drain_while_a_stream_is_open(self):
+        with harness.ServeProcess(["--drain", "1s"]) as server:
             with socket.create_connection((server.host, server.port), timeout=10) as client:
                 client.sendall(b"GET /sse?count=0&interval_ms=60000 HTTP/1.1\r\nHost: t\r\n\r\n")
                 self.assertTrue(client.recv(4096).startswith(b"HTTP/1.1 200 OK"))
+                started = time.monotonic()
                 os.kill(server.process.pid, signal.SIGINT)
                 server.process.wait(5)
                 self.assertEqual(server.process.returncode, 0, server.stderr())
+                self.assertGreaterEqual(time.monotonic() - started, 0.9)
+
+    def test_second_sigint_cuts_the_drain(self):
+        with harness.ServeProcess(["--drain", "30s"]) as server:
+            with socket.create_connection((server.host, server.port), timeout=10) as client:
+                client.sendall(b"GET /sse?count=0&interval_ms=60000 HTTP/1.1\r\nHost: t\r\n\r\n")
+                self.assertTrue(client.recv(4096).startswith(b"HTTP/1.1 200 OK"))
+                started = time.monotonic()
+                os.kill(server.process.pid, signal.SIGINT)
+                time.sleep(0.2)
+                os.kill(server.process.pid, signal.SIGINT)
+                server.process.wait(5)
+                self.assertEqual(server.process.returncode, 0, server.stderr())
+                self.assertLess(time.monotonic() - started, 2.0)
 
     def test_port_in_use_is_exit_code_2_naming_the_address(self):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:

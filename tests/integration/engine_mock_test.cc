@@ -38,13 +38,25 @@ class EngineMockTest : public ::testing::Test {
   }
 
   scenario::Scenario Make(const std::string& path, std::vector<std::int64_t> levels) {
-    scenario::Scenario model;
-    auto url = scenario::ParseUrl("http://127.0.0.1:" + std::to_string(mock_->port()) + path);
+    return MakeFor("http://127.0.0.1:" + std::to_string(mock_->port()) + path, std::move(levels),
+                   2);
+  }
+
+  static scenario::Scenario MakeFor(const std::string& url_text, std::vector<std::int64_t> levels,
+                                    int threads) {
+    scenario::RequestSpec request;
+    auto url = scenario::ParseUrl(url_text);
     EXPECT_TRUE(url.ok());
-    model.request.url = *url;
-    model.load.levels = std::move(levels);
-    model.threads = 2;
+    request.url = *url;
+    scenario::LoadProfile load;
+    load.levels = std::move(levels);
+    auto model = scenario::Scenario::SingleRequest(std::move(request), std::move(load));
+    model.threads = threads;
     return model;
+  }
+
+  static scenario::RequestSpec& RequestOf(scenario::Scenario& model) {
+    return model.users.front().steps.front().request;
   }
 
   stats::RunResult RunOk(const scenario::Scenario& model, load::EngineOptions options = {}) {
@@ -120,7 +132,7 @@ TEST_F(EngineMockTest, TimingFollowsConfiguredDelays) {
 
 TEST_F(EngineMockTest, FailedChecksAreCountedByName) {
   auto model = Make("/sse?count=5&interval_ms=1&event_bytes=8", {6});
-  model.request.checks.min_events = 6;
+  RequestOf(model).checks.min_events = 6;
   auto result = RunOk(model);
   const auto& s = result.levels.at(0).stats;
   EXPECT_EQ(s.requests, 6);
@@ -134,14 +146,14 @@ TEST_F(EngineMockTest, UnexpectedStatusIsCountedByCode) {
   auto model = Make("/no-such-route", {3});
   auto result = RunOk(model);
   EXPECT_EQ(result.levels.at(0).stats.errors.at("http.404"), 3);
-  model.request.checks.expect_status = {{404, 404}};
+  RequestOf(model).checks.expect_status = {{404, 404}};
   result = RunOk(model);
   EXPECT_EQ(result.levels.at(0).stats.succeeded, 3);
 }
 
 TEST_F(EngineMockTest, IdleTimeoutCutsASilentStream) {
   auto model = Make("/sse?initial_ms=0&interval_ms=600&count=3&event_bytes=8", {4});
-  model.request.timeouts.idle = 100 * kMillisecond;
+  RequestOf(model).timeouts.idle = 100 * kMillisecond;
   auto result = RunOk(model);
   const auto& s = result.levels.at(0).stats;
   EXPECT_EQ(s.errors.at("timeout.idle"), 4);
@@ -150,7 +162,7 @@ TEST_F(EngineMockTest, IdleTimeoutCutsASilentStream) {
 
 TEST_F(EngineMockTest, TotalTimeoutBoundsAStream) {
   auto model = Make("/sse?initial_ms=0&interval_ms=50&count=100&event_bytes=8", {3});
-  model.request.timeouts.total = 200 * kMillisecond;
+  RequestOf(model).timeouts.total = 200 * kMillisecond;
   auto result = RunOk(model);
   EXPECT_EQ(result.levels.at(0).stats.errors.at("timeout.total"), 3);
   EXPECT_LT(result.levels[0].duration, 0.6);
@@ -194,10 +206,7 @@ TEST_F(EngineMockTest, ClosedPortIsRefused) {
   boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   const auto port = probe.local_endpoint().port();
   probe.close();
-  scenario::Scenario model;
-  model.request.url = *scenario::ParseUrl("http://127.0.0.1:" + std::to_string(port) + "/");
-  model.load.levels = {3};
-  model.threads = 1;
+  auto model = MakeFor("http://127.0.0.1:" + std::to_string(port) + "/", {3}, 1);
   auto result = RunOk(model);
   EXPECT_EQ(result.levels.at(0).stats.errors.at("refused"), 3);
 }
@@ -206,25 +215,78 @@ TEST_F(EngineMockTest, SilentServerGivesTtfbTimeout) {
   // A listening socket that never accepts: the kernel completes the handshake, nobody answers.
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor silent(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  scenario::Scenario model;
-  model.request.url = *scenario::ParseUrl(
-      "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/");
-  model.request.timeouts.ttfb = 150 * kMillisecond;
-  model.load.levels = {2};
-  model.threads = 1;
+  auto model =
+      MakeFor("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/", {2}, 1);
+  RequestOf(model).timeouts.ttfb = 150 * kMillisecond;
   auto result = RunOk(model);
   EXPECT_EQ(result.levels.at(0).stats.errors.at("timeout.ttfb"), 2);
   EXPECT_EQ(result.levels[0].stats.connections, 2);
 }
 
 TEST_F(EngineMockTest, UnresolvableHostIsASetupError) {
-  scenario::Scenario model;
-  model.request.url = *scenario::ParseUrl("http://no-such-host.invalid/");
-  model.load.levels = {1};
+  auto model = MakeFor("http://no-such-host.invalid/", {1}, 0);
   load::Engine engine({});
   auto result = engine.Run(model, sink_, interrupts_);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().message.find("no-such-host.invalid"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stampede
+
+namespace stampede {
+namespace {
+
+// Steps, loops, think times and weighted user classes against the mock.
+class EngineScenarioTest : public EngineMockTest {
+ protected:
+  scenario::Step RequestStep(const std::string& name, const std::string& path) {
+    scenario::Step step;
+    step.name = name;
+    step.request.url =
+        *scenario::ParseUrl("http://127.0.0.1:" + std::to_string(mock_->port()) + path);
+    return step;
+  }
+};
+
+TEST_F(EngineScenarioTest, StepsLoopsAndWeightedClassesAreCountedPerStep) {
+  scenario::UserClass chat;
+  chat.name = "chat";
+  chat.weight = 3;
+  scenario::Step think;
+  think.kind = scenario::Step::Kind::kThink;
+  think.think = {50 * kMillisecond, 50 * kMillisecond};
+  scenario::Step loop;
+  loop.kind = scenario::Step::Kind::kLoop;
+  loop.count = 2;
+  loop.steps = {RequestStep("token stream", "/sse?count=3&interval_ms=5&event_bytes=4")};
+  chat.steps = {RequestStep("open", "/health"), think, loop};
+  scenario::UserClass health;
+  health.name = "health";
+  health.weight = 1;
+  health.steps = {RequestStep("check", "/health")};
+
+  scenario::Scenario model;
+  model.users = {chat, health};
+  model.load.levels = {8};
+  model.threads = 2;
+  const auto start = core::MonotonicNow();
+  auto result = RunOk(model);
+  const auto& level = result.levels.at(0);
+  ASSERT_EQ(level.steps.size(), 3u);
+  EXPECT_EQ(level.steps[0].name, "chat: open");
+  EXPECT_EQ(level.steps[1].name, "chat: token stream");
+  EXPECT_EQ(level.steps[2].name, "health: check");
+  // 8 users at 3:1 -> 6 chat users and 2 health users.
+  EXPECT_EQ(level.steps[0].stats.succeeded, 6);
+  EXPECT_EQ(level.steps[1].stats.succeeded, 12);  // twice each, in the loop
+  EXPECT_EQ(level.steps[1].stats[Metric::kEvents].min(), 3);
+  EXPECT_EQ(level.steps[2].stats.succeeded, 2);
+  EXPECT_EQ(level.stats.requests, 6 + 12 + 2);
+  EXPECT_EQ(level.stats.succeeded, 20);
+  // A chat user opens one connection and keeps it for all three of its requests.
+  EXPECT_EQ(level.stats.connections, 6 + 2);
+  EXPECT_GE(core::MonotonicNow() - start, 50 * kMillisecond);  // the think time was waited
 }
 
 }  // namespace

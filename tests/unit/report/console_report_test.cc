@@ -12,6 +12,20 @@ TEST(ConsoleReport, SummaryMatchesGolden) {
   testing::ExpectMatchesGolden(FormatSummary(testing::MakeFixtureResult()), "console_summary.txt");
 }
 
+TEST(ConsoleReport, SummaryWithStepsMatchesGolden) {
+  testing::ExpectMatchesGolden(FormatSummary(testing::MakeTwoStepFixtureResult()),
+                               "console_summary_steps.txt");
+}
+
+TEST(ConsoleReport, StepTableHasARowPerLevelAndStep) {
+  const std::string table = FormatStepTable(testing::MakeTwoStepFixtureResult());
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2 + 4);  // title, header, 2 x 2 rows
+  EXPECT_NE(table.find("chat: open"), std::string::npos);
+  EXPECT_NE(table.find("chat: stream"), std::string::npos);
+  // The summary of a one-step run has no step table.
+  EXPECT_EQ(FormatSummary(testing::MakeFixtureResult()).find("steps ("), std::string::npos);
+}
+
 TEST(ConsoleReport, TableHasOneRowPerLevelWithTheRightNumbers) {
   const std::string table = FormatLevelTable(testing::MakeFixtureResult());
   // Header + two levels.

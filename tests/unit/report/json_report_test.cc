@@ -30,7 +30,7 @@ TEST(JsonReport, CarriesSchemaVersionSummariesAndHistograms) {
 }
 
 TEST(JsonReport, RoundTripKeepsEveryCountAndPercentile) {
-  const auto original = testing::MakeFixtureResult();
+  const auto original = testing::MakeTwoStepFixtureResult();
   auto parsed = FromJson(ToJson(original));
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   ASSERT_EQ(parsed->levels.size(), original.levels.size());
@@ -43,6 +43,11 @@ TEST(JsonReport, RoundTripKeepsEveryCountAndPercentile) {
       EXPECT_TRUE(a.stats[metric] == b.stats[metric]) << stats::MetricName(metric);
       EXPECT_EQ(a.stats[metric].ValueAtPercentile(99), b.stats[metric].ValueAtPercentile(99));
       EXPECT_DOUBLE_EQ(a.stats[metric].Mean(), b.stats[metric].Mean());
+    }
+    ASSERT_EQ(a.steps.size(), b.steps.size());
+    for (std::size_t k = 0; k < a.steps.size(); ++k) {
+      EXPECT_EQ(a.steps[k].name, b.steps[k].name);
+      EXPECT_TRUE(a.steps[k].stats[Metric::kE2e] == b.steps[k].stats[Metric::kE2e]);
     }
     ASSERT_EQ(a.series.size(), b.series.size());
     EXPECT_EQ(a.series.back().ttfe_p95, b.series.back().ttfe_p95);

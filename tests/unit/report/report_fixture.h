@@ -59,7 +59,28 @@ inline stats::RunResult MakeFixtureResult() {
     level.series.push_back(stats::TimePoint{1.0, level.users, 0, 0, 10 * level.users, 400, 0, 0});
     level.series.push_back(stats::TimePoint{level.duration, 0, s.requests, s.failed(),
                                             40 * level.users, 1600, 300'000'000, 304'000'000});
+    level.steps.push_back({"GET /sse", level.stats});
     result.levels.push_back(std::move(level));
+  }
+  return result;
+}
+
+// The fixture's levels split into two steps: "chat: open" (a quick request per user) and
+// "chat: stream" (the streams), with the level totals their merge.
+inline stats::RunResult MakeTwoStepFixtureResult() {
+  using stats::Metric;
+  stats::RunResult result = MakeFixtureResult();
+  for (auto& level : result.levels) {
+    stats::LevelStats open;
+    open.requests = open.succeeded = open.completed = level.users;
+    for (std::int64_t r = 0; r < level.users; ++r) {
+      open[Metric::kTtfb].Record(800'000 + r * 1'000);
+      open[Metric::kE2e].Record(900'000 + r * 1'000);
+      open[Metric::kBytes].Record(15);
+    }
+    open.bytes = 15 * level.users;
+    level.steps = {{"chat: open", open}, {"chat: stream", level.stats}};
+    level.stats.Merge(open);
   }
   return result;
 }

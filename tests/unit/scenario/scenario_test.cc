@@ -64,7 +64,7 @@ TEST(RequestSpec, UserHostAndUserAgentReplaceTheDefaults) {
 }
 
 TEST(Validate, NamesTheFlagToFix) {
-  Scenario scenario;
+  Scenario scenario = Scenario::SingleRequest(RequestSpec{}, LoadProfile{});
   auto no_levels = Validate(scenario);
   ASSERT_FALSE(no_levels.ok());
   EXPECT_NE(no_levels.error().message.find("--users"), std::string::npos);
@@ -75,10 +75,62 @@ TEST(Validate, NamesTheFlagToFix) {
   ASSERT_FALSE(no_duration.ok());
   EXPECT_NE(no_duration.error().message.find("--duration"), std::string::npos);
   scenario.load.duration = core::kSecond;
-  scenario.request.headers = {{"Bad Name", "x"}};
+  auto& request = scenario.users[0].steps[0].request;
+  request.headers = {{"Bad Name", "x"}};
   EXPECT_FALSE(Validate(scenario).ok());
-  scenario.request.headers = {{"X-Ok", "line\r\nbreak"}};
+  request.headers = {{"X-Ok", "line\r\nbreak"}};
   EXPECT_FALSE(Validate(scenario).ok());
+}
+
+TEST(Validate, UserClassesNeedARequestAndAPositiveTotalWeight) {
+  Scenario scenario = Scenario::SingleRequest(RequestSpec{}, LoadProfile{{10}});
+  UserClass idle;
+  idle.name = "idle";
+  Step think;
+  think.kind = Step::Kind::kThink;
+  idle.steps.push_back(think);
+  scenario.users.push_back(idle);
+  auto no_request = Validate(scenario);
+  ASSERT_FALSE(no_request.ok());
+  EXPECT_NE(no_request.error().message.find("\"idle\" sends no request"), std::string::npos);
+  scenario.users.pop_back();
+  scenario.users[0].weight = 0;
+  EXPECT_FALSE(Validate(scenario).ok());
+}
+
+TEST(ParseThinkTime, FixedAndRange) {
+  auto fixed = ParseThinkTime("1s");
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->min, core::kSecond);
+  EXPECT_EQ(fixed->max, core::kSecond);
+  auto range = ParseThinkTime("500ms..2s");
+  ASSERT_TRUE(range.ok());
+  EXPECT_EQ(range->min, 500 * core::kMillisecond);
+  EXPECT_EQ(range->max, 2 * core::kSecond);
+  EXPECT_FALSE(ParseThinkTime("2s..1s").ok());
+  EXPECT_FALSE(ParseThinkTime("1..2").ok());
+  EXPECT_FALSE(ParseThinkTime("soon").ok());
+}
+
+TEST(ForEachRequest, VisitsNestedStepsInOrder) {
+  Scenario scenario;
+  UserClass user;
+  Step a;
+  a.name = "a";
+  Step loop;
+  loop.kind = Step::Kind::kLoop;
+  Step b;
+  b.name = "b";
+  Step think;
+  think.kind = Step::Kind::kThink;
+  loop.steps = {b, think};
+  Step c;
+  c.name = "c";
+  user.steps = {a, loop, c};
+  scenario.users = {user};
+  std::string order;
+  ForEachRequest(scenario, [&](const Step& step) { order += step.name; });
+  EXPECT_EQ(order, "abc");
 }
 
 }  // namespace
