@@ -11,5 +11,6 @@ namespace stampede::cli {
 
 void RegisterRunCommand(CLI::App& app, int& exit_code);
 void RegisterServeCommand(CLI::App& app, int& exit_code);
+void RegisterValidateCommand(CLI::App& app, int& exit_code);
 
 }  // namespace stampede::cli

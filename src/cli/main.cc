@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   stampede::cli::RegisterRunCommand(app, exit_code);
   stampede::cli::RegisterServeCommand(app, exit_code);
+  stampede::cli::RegisterValidateCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

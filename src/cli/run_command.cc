@@ -20,6 +20,7 @@
 #include "report/console_report.h"
 #include "report/json_report.h"
 #include "scenario/scenario.h"
+#include "scenario/yaml_loader.h"
 #include "server/mock_server.h"
 
 namespace stampede::cli {
@@ -55,6 +56,7 @@ struct RunFlags {
   bool insecure = false;
   int threads = 0;
   std::string json_path;
+  std::string scenario_file;
   bool no_progress = false;
 };
 
@@ -165,6 +167,7 @@ stats::RunConfig DescribeConfig(const scenario::Scenario& model, const RunFlags&
   config.min_bytes = request.checks.min_bytes;
   config.embedded_mock = embedded;
   config.command_line = CommandLine();
+  config.scenario_file = flags.scenario_file;
   return config;
 }
 
@@ -202,9 +205,32 @@ class ConsoleProgress final : public load::ProgressSink {
   double last_plain_ = 0;
 };
 
+// A scenario file, with the flags a user gave on top of it (levels, mode, threads).
+core::Result<scenario::Scenario> LoadScenarioWithFlags(const RunFlags& flags) {
+  if (!flags.url.empty()) {
+    return core::MakeError("give either a URL or -f FILE: the file names its own target");
+  }
+  auto model = scenario::LoadScenarioFile(flags.scenario_file);
+  if (!model) return model.error();
+  if (!flags.users.empty()) {
+    auto levels = core::ParseCountList(flags.users);
+    if (!levels) return core::MakeError("--users: " + levels.error().message);
+    model->load.levels = *levels;
+  }
+  if (!flags.duration.empty()) {
+    auto duration = core::ParseDuration(flags.duration);
+    if (!duration) return core::MakeError("--duration: " + duration.error().message);
+    model->load.mode = scenario::LoadMode::kDuration;
+    model->load.duration = *duration;
+  }
+  if (flags.threads > 0) model->threads = flags.threads;
+  if (auto valid = scenario::Validate(*model); !valid) return valid.error();
+  return model;
+}
+
 int Run(RunFlags flags) {
   std::unique_ptr<server::MockServer> mock;
-  const bool embedded = flags.url.empty();
+  const bool embedded = flags.url.empty() && flags.scenario_file.empty();
   if (embedded) {
     server::ServerOptions options;
     options.host = "127.0.0.1";
@@ -224,9 +250,10 @@ int Run(RunFlags flags) {
                  "stampede run: no URL given, so running the demo against the built-in mock "
                  "(an LLM-like stream: 300 ms to the first event, then 50 events 20 ms apart)\n");
   }
-  if (flags.users.empty()) flags.users = "10";
+  if (flags.users.empty() && flags.scenario_file.empty()) flags.users = "10";
 
-  auto model = BuildScenario(flags, flags.url);
+  auto model =
+      flags.scenario_file.empty() ? BuildScenario(flags, flags.url) : LoadScenarioWithFlags(flags);
   if (!model) {
     std::fprintf(stderr, "stampede run: %s\n", model.error().message.c_str());
     return 2;
@@ -270,6 +297,8 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* run = app.add_subcommand(
       "run", "Run a progressive streaming load test (no URL: the demo against the built-in mock)");
   run->add_option("url", flags->url, "Target URL (http:// or https://)");
+  run->add_option("-f,--file", flags->scenario_file,
+                  "Scenario file (YAML, docs/scenario.md); flags override its levels and mode");
   run->add_option("-u,--users", flags->users, "Users per level, e.g. 100,250,500");
   run->add_option("--mode", flags->mode,
                   "burst: each user sends one request, all at once; duration: users loop")

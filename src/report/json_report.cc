@@ -191,6 +191,7 @@ json ToJson(const stats::RunResult& result) {
                      {"min_events", c.min_events},
                      {"min_bytes", c.min_bytes}}},
                    {"embedded_mock", c.embedded_mock},
+                   {"scenario_file", c.scenario_file},
                    {"command_line", c.command_line}};
   json levels = json::array();
   for (const auto& level : result.levels) levels.push_back(LevelToJson(level));
@@ -233,6 +234,7 @@ core::Result<stats::RunResult> FromJson(const json& in) {
     config.min_events = checks.at("min_events").get<std::int64_t>();
     config.min_bytes = checks.at("min_bytes").get<std::int64_t>();
     config.embedded_mock = c.at("embedded_mock").get<bool>();
+    config.scenario_file = c.value("scenario_file", "");
     config.command_line = c.at("command_line").get<std::string>();
     for (const auto& level : in.at("levels")) {
       auto parsed = LevelFromJson(level);

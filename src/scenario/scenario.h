@@ -107,6 +107,8 @@ struct Scenario {
   std::vector<UserClass> users;
   LoadProfile load;
   int threads = 0;  // 0: one worker per core
+  // Service-level objectives as written ("ttfe.p95", "< 2.5s"); judged per level by analysis.
+  std::vector<std::pair<std::string, std::string>> slo;
 
   // A scenario of one user class that sends one request per iteration (a command-line run).
   static Scenario SingleRequest(RequestSpec request, LoadProfile load);

@@ -62,6 +62,7 @@ struct RunConfig {
   std::int64_t min_events = 0;
   std::int64_t min_bytes = 0;
   bool embedded_mock = false;  // the target was the built-in mock (no URL given)
+  std::string scenario_file;   // -f FILE, empty for a command-line run
   std::string command_line;
 };
 

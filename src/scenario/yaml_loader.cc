@@ -1,0 +1,402 @@
+#include "scenario/yaml_loader.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "core/units.h"
+
+namespace stampede::scenario {
+namespace {
+
+// Thrown inside the loader only, caught at its boundary and turned into a Result.
+struct LoadError {
+  std::string message;
+};
+
+class Loader {
+ public:
+  explicit Loader(std::string name) : name_(std::move(name)) {}
+
+  Scenario Load(const YAML::Node& root) {
+    if (!root.IsMap()) Fail(root, "the scenario must be a mapping with target, load and users");
+    CheckKeys(root, "the scenario",
+              {"target", "defaults", "slo", "load", "users", "name", "description"});
+    if (const auto target = root["target"]) {
+      target_ = Text(target);
+      auto url = ParseUrl(target_);
+      if (!url) Fail(target, url.error().message);
+    }
+    if (const auto defaults = root["defaults"]) LoadRequestFields(defaults, defaults_, true);
+    Scenario scenario;
+    if (const auto load = root["load"]) {
+      LoadProfile(load, scenario);
+    } else {
+      Fail(root, "missing \"load\" (e.g. load: {levels: [10, 50], mode: burst})");
+    }
+    const auto users = root["users"];
+    if (!users) Fail(root, "missing \"users\": a list of user classes, each with steps");
+    if (!users.IsSequence() || users.size() == 0) Fail(users, "\"users\" must be a non-empty list");
+    for (const auto& user : users) scenario.users.push_back(LoadUser(user));
+    if (const auto slo = root["slo"]) {
+      if (!slo.IsMap())
+        Fail(slo, "\"slo\" must map metrics to conditions, e.g. ttfe.p95: \"< 2.5s\"");
+      for (const auto& entry : slo) {
+        scenario.slo.emplace_back(Text(entry.first), Text(entry.second));
+      }
+    }
+    return scenario;
+  }
+
+ private:
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const {
+    const auto mark = node.Mark();
+    if (mark.is_null()) throw LoadError{fmt::format("{}: {}", name_, message)};
+    throw LoadError{fmt::format("{}:{}:{}: {}", name_, mark.line + 1, mark.column + 1, message)};
+  }
+
+  void CheckKeys(const YAML::Node& map, std::string_view where,
+                 const std::vector<std::string_view>& known) const {
+    for (const auto& entry : map) {
+      const std::string key = entry.first.as<std::string>();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      const std::string nearest = NearestWord(key, known);
+      Fail(entry.first, nearest.empty()
+                            ? fmt::format("unknown key \"{}\" in {}", key, where)
+                            : fmt::format("unknown key \"{}\" in {} (did you mean \"{}\"?)", key,
+                                          where, nearest));
+    }
+  }
+
+  std::string Text(const YAML::Node& node) const {
+    if (!node.IsScalar()) Fail(node, "expected a single value here");
+    return node.Scalar();
+  }
+
+  std::int64_t Integer(const YAML::Node& node, std::int64_t min) const {
+    const std::string text = Text(node);
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || value < min) {
+      Fail(node, fmt::format("expected a whole number of at least {}, got \"{}\"", min, text));
+    }
+    return value;
+  }
+
+  double Number(const YAML::Node& node) const {
+    const std::string text = Text(node);
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size()) {
+      Fail(node, fmt::format("expected a number, got \"{}\"", text));
+    }
+    return value;
+  }
+
+  bool Bool(const YAML::Node& node) const {
+    const std::string text = Text(node);
+    if (text == "true" || text == "yes" || text == "on") return true;
+    if (text == "false" || text == "no" || text == "off") return false;
+    Fail(node, fmt::format("expected true or false, got \"{}\"", text));
+  }
+
+  core::Nanos Duration(const YAML::Node& node) const {
+    auto parsed = core::ParseDuration(Text(node));
+    if (!parsed) Fail(node, parsed.error().message);
+    return *parsed;
+  }
+
+  void LoadProfile(const YAML::Node& load, Scenario& scenario) const {
+    if (!load.IsMap()) Fail(load, "\"load\" must be a mapping, e.g. {levels: [10, 50]}");
+    CheckKeys(load, "load", {"levels", "mode", "duration", "graceful_stop", "threads"});
+    auto& profile = scenario.load;
+    const auto levels = load["levels"];
+    if (!levels) Fail(load, "missing \"levels\": users per level, e.g. levels: [100, 250, 500]");
+    if (levels.IsScalar()) {
+      profile.levels.push_back(Integer(levels, 1));
+    } else if (levels.IsSequence() && levels.size() > 0) {
+      for (const auto& level : levels) profile.levels.push_back(Integer(level, 1));
+    } else {
+      Fail(levels, "\"levels\" must be a list of user counts, e.g. [100, 250, 500]");
+    }
+    if (const auto duration = load["duration"]) {
+      profile.mode = LoadMode::kDuration;
+      profile.duration = Duration(duration);
+    }
+    if (const auto mode = load["mode"]) {
+      const std::string text = Text(mode);
+      if (text == "burst") {
+        profile.mode = LoadMode::kBurst;
+        if (load["duration"]) Fail(mode, "mode burst takes no duration (remove one of them)");
+      } else if (text == "duration") {
+        profile.mode = LoadMode::kDuration;
+        if (!load["duration"]) Fail(mode, "mode duration needs \"duration\", e.g. duration: 30s");
+      } else {
+        Fail(mode, fmt::format("unknown mode \"{}\" (use burst or duration)", text));
+      }
+    }
+    if (const auto graceful = load["graceful_stop"]) profile.graceful_stop = Duration(graceful);
+    if (const auto threads = load["threads"])
+      scenario.threads = static_cast<int>(Integer(threads, 1));
+  }
+
+  UserClass LoadUser(const YAML::Node& user) const {
+    if (!user.IsMap()) Fail(user, "a user class is a mapping with name, weight and steps");
+    CheckKeys(user, "a user class", {"name", "weight", "steps"});
+    UserClass user_class;
+    if (const auto name = user["name"]) user_class.name = Text(name);
+    if (const auto weight = user["weight"]) {
+      user_class.weight = Number(weight);
+      if (!(user_class.weight >= 0)) Fail(weight, "a weight must not be negative");
+    }
+    const auto steps = user["steps"];
+    if (!steps) Fail(user, fmt::format("user class \"{}\" has no \"steps\"", user_class.name));
+    user_class.steps = LoadSteps(steps);
+    return user_class;
+  }
+
+  std::vector<Step> LoadSteps(const YAML::Node& steps) const {
+    if (!steps.IsSequence() || steps.size() == 0) {
+      Fail(steps, "\"steps\" must be a non-empty list of request, think, loop or group steps");
+    }
+    std::vector<Step> loaded;
+    for (const auto& step : steps) loaded.push_back(LoadStep(step));
+    return loaded;
+  }
+
+  Step LoadStep(const YAML::Node& node) const {
+    static const std::vector<std::string_view> kKinds = {"request", "think", "loop", "group"};
+    if (!node.IsMap() || node.size() != 1) {
+      Fail(node, "a step is one of: request: {...}, think: 1s..3s, loop: {...}, group: {...}");
+    }
+    CheckKeys(node, "a step", kKinds);
+    const auto entry = *node.begin();
+    const std::string kind = entry.first.as<std::string>();
+    const YAML::Node& body = entry.second;
+    Step step;
+    if (kind == "request") {
+      step.kind = Step::Kind::kRequest;
+      if (!body.IsMap()) Fail(body, "a request step is a mapping with at least url");
+      step.request = defaults_;
+      if (const auto name = body["name"]) step.name = Text(name);
+      LoadRequestFields(body, step.request, false);
+    } else if (kind == "think") {
+      step.kind = Step::Kind::kThink;
+      auto think = ParseThinkTime(Text(body));
+      if (!think) Fail(body, think.error().message);
+      step.think = *think;
+    } else if (kind == "loop") {
+      step.kind = Step::Kind::kLoop;
+      if (!body.IsMap()) Fail(body, "a loop is a mapping: {count: 3, steps: [...]}");
+      CheckKeys(body, "a loop", {"count", "steps"});
+      if (!body["count"]) Fail(body, "a loop needs \"count\"");
+      step.count = Integer(body["count"], 1);
+      step.steps = LoadSteps(body["steps"]);
+    } else {
+      step.kind = Step::Kind::kGroup;
+      if (!body.IsMap()) Fail(body, "a group is a mapping: {name: login, steps: [...]}");
+      CheckKeys(body, "a group", {"name", "steps"});
+      if (const auto name = body["name"]) step.name = Text(name);
+      step.steps = LoadSteps(body["steps"]);
+    }
+    return step;
+  }
+
+  void LoadRequestFields(const YAML::Node& map, RequestSpec& request, bool defaults) const {
+    if (!map.IsMap()) Fail(map, "expected a mapping of request fields");
+    static const std::vector<std::string_view> kRequestKeys = {
+        "name", "method", "url",      "headers", "body",
+        "json", "stream", "timeouts", "expect",  "insecure"};
+    static const std::vector<std::string_view> kDefaultKeys = {"headers", "stream", "timeouts",
+                                                               "expect", "insecure"};
+    CheckKeys(map, defaults ? "defaults" : "a request", defaults ? kDefaultKeys : kRequestKeys);
+    if (const auto method = map["method"]) request.method = Text(method);
+    if (const auto url = map["url"]) {
+      const std::string text = Text(url);
+      std::string absolute = text;
+      if (!text.empty() && text.front() == '/') {
+        if (target_.empty()) Fail(url, "a relative url needs \"target\" at the top of the file");
+        absolute = target_;
+        while (!absolute.empty() && absolute.back() == '/') absolute.pop_back();
+        absolute += text;
+      }
+      auto parsed = ParseUrl(absolute);
+      if (!parsed) Fail(url, parsed.error().message);
+      request.url = *parsed;
+    } else if (!defaults) {
+      if (target_.empty()) Fail(map, "a request needs \"url\" (or a \"target\" for the file)");
+      request.url = *ParseUrl(target_);
+    }
+    if (const auto headers = map["headers"]) {
+      if (!headers.IsMap()) Fail(headers, "\"headers\" must map names to values");
+      for (const auto& header : headers) {
+        const std::string name = Text(header.first);
+        std::erase_if(request.headers, [&](const Header& existing) {
+          return std::equal(existing.name.begin(), existing.name.end(), name.begin(), name.end(),
+                            [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+        });
+        request.headers.push_back({name, Text(header.second)});
+      }
+    }
+    if (const auto body = map["body"]) request.body = Text(body);
+    if (const auto json = map["json"]) {
+      if (map["body"]) Fail(json, "give either \"body\" or \"json\", not both");
+      // Invalid UTF-8 in a YAML string becomes U+FFFD rather than a JSON body nobody can parse.
+      request.body = ToJson(json).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      const bool has_type =
+          std::any_of(request.headers.begin(), request.headers.end(), [](const Header& h) {
+            std::string lower = h.name;
+            for (char& c : lower) c = static_cast<char>(std::tolower(c));
+            return lower == "content-type";
+          });
+      if (!has_type) request.headers.push_back({"Content-Type", "application/json"});
+      if (!map["method"]) request.method = "POST";
+    }
+    if (const auto stream = map["stream"]) {
+      auto mode = ParseStreamMode(Text(stream));
+      if (!mode) Fail(stream, mode.error().message);
+      request.stream = *mode;
+    }
+    if (const auto timeouts = map["timeouts"]) {
+      if (!timeouts.IsMap()) Fail(timeouts, "\"timeouts\" must be a mapping");
+      CheckKeys(timeouts, "timeouts", {"connect", "ttfb", "idle", "total"});
+      if (const auto t = timeouts["connect"]) request.timeouts.connect = Duration(t);
+      if (const auto t = timeouts["ttfb"]) request.timeouts.ttfb = Duration(t);
+      if (const auto t = timeouts["idle"]) request.timeouts.idle = Duration(t);
+      if (const auto t = timeouts["total"]) request.timeouts.total = Duration(t);
+    }
+    if (const auto expect = map["expect"]) LoadChecks(expect, request.checks);
+    if (const auto insecure = map["insecure"]) request.insecure = Bool(insecure);
+  }
+
+  void LoadChecks(const YAML::Node& expect, Checks& checks) const {
+    if (!expect.IsMap()) Fail(expect, "\"expect\" must be a mapping, e.g. {status: 200}");
+    CheckKeys(expect, "expect", {"status", "min_chunks", "min_events", "min_bytes"});
+    if (const auto status = expect["status"]) {
+      std::string text;
+      if (status.IsSequence()) {
+        for (const auto& item : status) text += (text.empty() ? "" : ",") + Text(item);
+      } else {
+        text = Text(status);
+      }
+      auto parsed = ParseStatusList(text);
+      if (!parsed) Fail(status, parsed.error().message);
+      checks.expect_status = *parsed;
+    }
+    if (const auto v = expect["min_chunks"]) checks.min_chunks = Integer(v, 0);
+    if (const auto v = expect["min_events"]) checks.min_events = Integer(v, 0);
+    if (const auto v = expect["min_bytes"]) {
+      auto size = core::ParseSize(Text(v));
+      if (!size) Fail(v, size.error().message);
+      checks.min_bytes = *size;
+    }
+  }
+
+  // YAML to JSON for request bodies: plain scalars that read as numbers, booleans or null keep
+  // that type; quoted scalars stay strings.
+  nlohmann::json ToJson(const YAML::Node& node) const {
+    switch (node.Type()) {
+      case YAML::NodeType::Map: {
+        nlohmann::json object = nlohmann::json::object();
+        for (const auto& entry : node) object[Text(entry.first)] = ToJson(entry.second);
+        return object;
+      }
+      case YAML::NodeType::Sequence: {
+        nlohmann::json array = nlohmann::json::array();
+        for (const auto& item : node) array.push_back(ToJson(item));
+        return array;
+      }
+      case YAML::NodeType::Null:
+        return nullptr;
+      default:
+        break;
+    }
+    const std::string& text = node.Scalar();
+    if (node.Tag() != "!") {
+      if (text == "true") return true;
+      if (text == "false") return false;
+      if (text == "null" || text == "~") return nullptr;
+      std::int64_t integer = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
+      if (ec == std::errc() && ptr == text.data() + text.size()) return integer;
+      double number = 0;
+      auto [dptr, dec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (dec == std::errc() && dptr == text.data() + text.size() && !text.empty()) return number;
+    }
+    return text;
+  }
+
+  std::string name_;
+  std::string target_;
+  RequestSpec defaults_;
+};
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string NearestWord(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_distance = std::string_view::npos;
+  for (auto candidate : candidates) {
+    const std::size_t distance = EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  // A typo changes a few letters; beyond a third of the word it is another word.
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  return best_distance <= limit ? std::string(best) : std::string();
+}
+
+core::Result<Scenario> LoadScenarioText(std::string_view text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& error) {
+    return core::MakeError(
+        fmt::format("{}:{}:{}: {}", name, error.mark.line + 1, error.mark.column + 1, error.msg));
+  }
+  try {
+    Scenario scenario = Loader(name).Load(root);
+    if (auto valid = Validate(scenario); !valid) {
+      return core::MakeError(fmt::format("{}: {}", name, valid.error().message));
+    }
+    return scenario;
+  } catch (const LoadError& error) {
+    return core::MakeError(error.message);
+  } catch (const YAML::Exception& error) {
+    return core::MakeError(
+        fmt::format("{}:{}:{}: {}", name, error.mark.line + 1, error.mark.column + 1, error.msg));
+  }
+}
+
+core::Result<Scenario> LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::MakeError(fmt::format("{}: cannot read the file", path));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return LoadScenarioText(text, path);
+}
+
+}  // namespace stampede::scenario
