@@ -94,6 +94,20 @@ std::vector<int> ClassCycle(const std::vector<PlannedUserClass>& classes) {
 
 }  // namespace
 
+void PlannedRequest::Build(std::string& out, const scenario::TemplateContext& context) const {
+  if (!templated) {
+    out = bytes;
+    return;
+  }
+  const std::string target_text = target.Expand(context);
+  std::vector<std::string> values;
+  values.reserve(header_values.size());
+  for (const auto& value : header_values) values.push_back(value.Expand(context));
+  const std::string body_text = body.Expand(context);
+  std::vector<std::string_view> views(values.begin(), values.end());
+  spec->SerializeTo(out, target_text, views, body_text);
+}
+
 int RunPlan::ClassOfUser(std::int64_t user_index) const {
   return class_cycle_[static_cast<std::size_t>(user_index %
                                                static_cast<std::int64_t>(class_cycle_.size()))];
@@ -156,6 +170,21 @@ core::Result<std::unique_ptr<RunPlan>> RunPlan::Build(const scenario::Scenario& 
             request.endpoint = found->second;
             request.bytes = step.request.Serialize();
             request.head = step.request.method == "HEAD";
+            const auto* table = plan->scenario.data.get();
+            auto compile = [&](const std::string& text) {
+              auto compiled = scenario::Template::Compile(text, table);
+              if (!compiled) {
+                if (failure) failure = compiled.error();
+                return scenario::Template();
+              }
+              request.templated |= !compiled->constant();
+              return std::move(*compiled);
+            };
+            request.target = compile(step.request.url.target);
+            for (const auto& header : step.request.headers) {
+              request.header_values.push_back(compile(header.value));
+            }
+            request.body = compile(step.request.body);
             out.request = request.id;
             plan->requests.push_back(std::move(request));
           }

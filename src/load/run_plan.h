@@ -28,8 +28,16 @@ struct PlannedRequest {
   std::string name;
   const scenario::RequestSpec* spec = nullptr;
   int endpoint = 0;
-  std::string bytes;  // the request as sent
+  std::string bytes;  // the request as sent, when it has no placeholders
   bool head = false;
+  // With placeholders ({{user}}, {{data.X}}, ...): the parts expanded per request.
+  bool templated = false;
+  scenario::Template target;
+  std::vector<scenario::Template> header_values;
+  scenario::Template body;
+
+  // The request bytes for this user and iteration into `out` (`bytes` when not templated).
+  void Build(std::string& out, const scenario::TemplateContext& context) const;
 };
 
 struct PlannedStep {

@@ -31,6 +31,7 @@ UserSession::~UserSession() { worker_.Unregister(this); }
 asio::awaitable<void> UserSession::Run(std::shared_ptr<UserSession> self) {
   do {
     co_await self->RunSteps(self->user_class_.steps);
+    ++self->iteration_;
     if (self->cancelled_) break;
   } while (self->worker_.may_start_iteration());
   self->connection_.Close();
@@ -174,7 +175,19 @@ asio::awaitable<RequestOutcome> UserSession::Request(const PlannedRequest& reque
     phase_deadline(sent + timeouts.ttfb, Deadline::kTtfb);
     observer_.Begin(sent, request.head);
 
-    if (error_code ec = co_await connection_.Write(request.bytes); ec) {
+    std::string_view bytes = request.bytes;
+    if (request.templated) {
+      const auto& data = worker_.plan().scenario.data;
+      scenario::TemplateContext context{user_index_, iteration_, &worker_.random(), nullptr};
+      // Each user starts at its own row and moves one row on per iteration.
+      if (data) {
+        context.row = &data->rows[static_cast<std::size_t>(
+            (user_index_ + iteration_) % static_cast<std::int64_t>(data->rows.size()))];
+      }
+      request.Build(request_bytes_, context);
+      bytes = request_bytes_;
+    }
+    if (error_code ec = co_await connection_.Write(bytes); ec) {
       if (reused && attempt == 0 && !cancelled_ && fired_ == Deadline::kNone) {
         connection_.Close();
         continue;

@@ -65,6 +65,8 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
   std::uint64_t timer_generation_ = 0;
   Deadline fired_ = Deadline::kNone;
   bool cancelled_ = false;
+  std::int64_t iteration_ = 0;
+  std::string request_bytes_;  // a templated request, built for this user and iteration
 };
 
 }  // namespace stampede::load

@@ -71,7 +71,18 @@ core::Result<std::vector<StatusRange>> ParseStatusList(std::string_view text) {
 }
 
 std::string RequestSpec::Serialize() const {
-  std::string out = fmt::format("{} {} HTTP/1.1\r\n", method, url.target);
+  std::vector<std::string_view> values;
+  for (const auto& header : headers) values.push_back(header.value);
+  std::string out;
+  SerializeTo(out, url.target, values, body);
+  return out;
+}
+
+void RequestSpec::SerializeTo(std::string& out, std::string_view target,
+                              const std::vector<std::string_view>& header_values,
+                              std::string_view request_body) const {
+  out.clear();
+  out.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
   bool has_host = false;
   bool has_user_agent = false;
   for (const auto& header : headers) {
@@ -85,15 +96,16 @@ std::string RequestSpec::Serialize() const {
     has_host |= equals("host");
     has_user_agent |= equals("user-agent");
   }
-  if (!has_host) out += fmt::format("Host: {}\r\n", url.HostHeader());
-  if (!has_user_agent) out += "User-Agent: stampede/0.1\r\n";
-  for (const auto& header : headers) out += fmt::format("{}: {}\r\n", header.name, header.value);
-  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-    out += fmt::format("Content-Length: {}\r\n", body.size());
+  if (!has_host) out.append("Host: ").append(url.HostHeader()).append("\r\n");
+  if (!has_user_agent) out.append("User-Agent: stampede/0.1\r\n");
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    out.append(headers[i].name).append(": ").append(header_values[i]).append("\r\n");
   }
-  out += "\r\n";
-  out += body;
-  return out;
+  if (!request_body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    out.append("Content-Length: ").append(std::to_string(request_body.size())).append("\r\n");
+  }
+  out.append("\r\n");
+  out.append(request_body);
 }
 
 core::Result<ThinkTime> ParseThinkTime(std::string_view text) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "core/result.h"
 #include "core/time.h"
+#include "scenario/template.h"
 #include "scenario/url.h"
 
 namespace stampede::scenario {
@@ -67,6 +69,9 @@ struct RequestSpec {
 
   // The request bytes as sent on the wire (request line, Host, headers, Content-Length, body).
   std::string Serialize() const;
+  // The same with the target, header values and body given (their templates expanded).
+  void SerializeTo(std::string& out, std::string_view target,
+                   const std::vector<std::string_view>& header_values, std::string_view body) const;
 };
 
 struct LoadProfile {
@@ -107,6 +112,8 @@ struct Scenario {
   std::vector<UserClass> users;
   LoadProfile load;
   int threads = 0;  // 0: one worker per core
+  // Rows for {{data.COLUMN}} placeholders (a `data:` file), shared read-only.
+  std::shared_ptr<const DataTable> data;
   // Service-level objectives as written ("ttfe.p95", "< 2.5s"); judged per level by analysis.
   std::vector<std::pair<std::string, std::string>> slo;
 

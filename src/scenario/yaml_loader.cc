@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -23,19 +24,31 @@ struct LoadError {
 
 class Loader {
  public:
-  explicit Loader(std::string name) : name_(std::move(name)) {}
+  Loader(std::string name, std::string base_dir)
+      : name_(std::move(name)), base_dir_(std::move(base_dir)) {}
 
   Scenario Load(const YAML::Node& root) {
     if (!root.IsMap()) Fail(root, "the scenario must be a mapping with target, load and users");
     CheckKeys(root, "the scenario",
-              {"target", "defaults", "slo", "load", "users", "name", "description"});
+              {"target", "defaults", "slo", "load", "users", "data", "name", "description"});
     if (const auto target = root["target"]) {
       target_ = Text(target);
       auto url = ParseUrl(target_);
       if (!url) Fail(target, url.error().message);
     }
-    if (const auto defaults = root["defaults"]) LoadRequestFields(defaults, defaults_, true);
     Scenario scenario;
+    if (const auto data = root["data"]) {
+      if (!data.IsMap() || !data["file"])
+        Fail(data, "\"data\" names its rows: data: {file: rows.csv}");
+      CheckKeys(data, "data", {"file"});
+      std::string path = Text(data["file"]);
+      if (!path.empty() && path.front() != '/' && !base_dir_.empty()) path = base_dir_ + "/" + path;
+      auto table = LoadDataTable(path);
+      if (!table) Fail(data["file"], table.error().message);
+      table_ = std::make_shared<const DataTable>(std::move(*table));
+      scenario.data = table_;
+    }
+    if (const auto defaults = root["defaults"]) LoadRequestFields(defaults, defaults_, true);
     if (const auto load = root["load"]) {
       LoadProfile(load, scenario);
     } else {
@@ -229,6 +242,7 @@ class Loader {
       }
       auto parsed = ParseUrl(absolute);
       if (!parsed) Fail(url, parsed.error().message);
+      CheckTemplate(url, parsed->target);
       request.url = *parsed;
     } else if (!defaults) {
       if (target_.empty()) Fail(map, "a request needs \"url\" (or a \"target\" for the file)");
@@ -242,10 +256,14 @@ class Loader {
           return std::equal(existing.name.begin(), existing.name.end(), name.begin(), name.end(),
                             [](char a, char b) { return std::tolower(a) == std::tolower(b); });
         });
+        CheckTemplate(header.second, Text(header.second));
         request.headers.push_back({name, Text(header.second)});
       }
     }
-    if (const auto body = map["body"]) request.body = Text(body);
+    if (const auto body = map["body"]) {
+      request.body = Text(body);
+      CheckTemplate(body, request.body);
+    }
     if (const auto json = map["json"]) {
       if (map["body"]) Fail(json, "give either \"body\" or \"json\", not both");
       // Invalid UTF-8 in a YAML string becomes U+FFFD rather than a JSON body nobody can parse.
@@ -256,6 +274,7 @@ class Loader {
             for (char& c : lower) c = static_cast<char>(std::tolower(c));
             return lower == "content-type";
           });
+      CheckTemplate(json, request.body);
       if (!has_type) request.headers.push_back({"Content-Type", "application/json"});
       if (!map["method"]) request.method = "POST";
     }
@@ -333,7 +352,15 @@ class Loader {
     return text;
   }
 
+  // Fails at `node` unless `text` is a valid template (placeholders known, columns present).
+  void CheckTemplate(const YAML::Node& node, const std::string& text) const {
+    auto compiled = Template::Compile(text, table_.get());
+    if (!compiled) Fail(node, compiled.error().message);
+  }
+
   std::string name_;
+  std::string base_dir_;
+  std::shared_ptr<const DataTable> table_;
   std::string target_;
   RequestSpec defaults_;
 };
@@ -370,7 +397,8 @@ std::string NearestWord(std::string_view word, const std::vector<std::string_vie
   return best_distance <= limit ? std::string(best) : std::string();
 }
 
-core::Result<Scenario> LoadScenarioText(std::string_view text, const std::string& name) {
+core::Result<Scenario> LoadScenarioText(std::string_view text, const std::string& name,
+                                        const std::string& base_dir) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -379,7 +407,7 @@ core::Result<Scenario> LoadScenarioText(std::string_view text, const std::string
         fmt::format("{}:{}:{}: {}", name, error.mark.line + 1, error.mark.column + 1, error.msg));
   }
   try {
-    Scenario scenario = Loader(name).Load(root);
+    Scenario scenario = Loader(name, base_dir).Load(root);
     if (auto valid = Validate(scenario); !valid) {
       return core::MakeError(fmt::format("{}: {}", name, valid.error().message));
     }
@@ -396,7 +424,8 @@ core::Result<Scenario> LoadScenarioFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return core::MakeError(fmt::format("{}: cannot read the file", path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return LoadScenarioText(text, path);
+  const auto parent = std::filesystem::path(path).parent_path().string();
+  return LoadScenarioText(text, path, parent);
 }
 
 }  // namespace stampede::scenario

@@ -13,8 +13,9 @@
 namespace stampede::scenario {
 
 core::Result<Scenario> LoadScenarioFile(const std::string& path);
-// `name` stands for the file in error messages.
-core::Result<Scenario> LoadScenarioText(std::string_view text, const std::string& name);
+// `name` stands for the file in error messages; relative data files are read from `base_dir`.
+core::Result<Scenario> LoadScenarioText(std::string_view text, const std::string& name,
+                                        const std::string& base_dir = "");
 
 // The candidate nearest to `word` by edit distance, or "" when none is close enough to be a
 // plausible typo.

@@ -92,5 +92,50 @@ class ScenarioTest(unittest.TestCase):
         self.assertIn("either a URL or -f FILE", run.stderr)
 
 
+class TemplateScenarioTest(unittest.TestCase):
+    """{{user}}, {{random_int}} and {{data.COLUMN}} expand per request: the rows of a CSV file
+    decide how many events each request asks the mock for."""
+
+    def test_data_rows_and_placeholders(self):
+        with harness.ServeProcess() as server, tempfile.TemporaryDirectory() as directory:
+            with open(os.path.join(directory, "rows.csv"), "w", encoding="utf-8") as f:
+                f.write("count,label\n2,two\n3,three\n4,four\n")
+            path = os.path.join(directory, "templated.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(f"""\
+target: {server.base_url}
+data: {{file: rows.csv}}
+load: {{levels: [6]}}
+users:
+  - steps:
+      - request:
+          name: rows
+          url: "/sse?count={{{{data.count}}}}&interval_ms=1&event_bytes={{{{random_int 1 4}}}}&u={{{{user}}}}"
+          headers: {{X-Label: "{{{{data.label}}}}"}}
+""")
+            run = run_stampede("-f", path)
+        self.assertEqual(run.returncode, 0, run.describe())
+        level = run.level()
+        self.assertEqual(level["succeeded"], 6)
+        events = level["metrics"]["events"]
+        # Users 0..5 take rows (user + iteration) mod 3: counts 2, 3, 4, 2, 3, 4.
+        self.assertEqual((events["min"], events["max"]), (2, 4))
+        self.assertEqual(level["totals"]["events"], 2 * (2 + 3 + 4))
+        sizes = level["metrics"]["bytes"]
+        # Each event carries 1 to 4 payload bytes.
+        self.assertGreater(sizes["max"], sizes["min"])
+
+    def test_unknown_placeholder_is_refused_with_its_position(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "bad.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("target: http://127.0.0.1:9\nload: {levels: [1]}\n"
+                        "users: [{steps: [{request: {url: \"/x/{{usr}}\"}}]}]\n")
+            completed = subprocess.run([harness.stampede_bin(), "validate", path],
+                                       capture_output=True, text=True, timeout=30, check=False)
+        self.assertEqual(completed.returncode, 2)
+        self.assertIn(f"{path}:3:34: unknown placeholder \"{{{{usr}}}}\"", completed.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
