@@ -138,6 +138,22 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
       const auto steps = future.get();
       for (std::size_t i = 0; i < steps.size(); ++i) level.steps[i].stats.Merge(steps[i]);
     }
+    // "consistent": every successful body of the step like the most common one; the others
+    // fail check.consistent (their timings stay in the histograms).
+    for (std::size_t i = 0; i < level.steps.size(); ++i) {
+      auto& stats = level.steps[i].stats;
+      if (!(*plan)->requests[i].checks->consistent() || stats.body_variants.size() < 2) continue;
+      std::int64_t total = 0;
+      std::int64_t majority = 0;
+      for (const auto& [variant, count] : stats.body_variants) {
+        total += count;
+        if (variant != "other") majority = std::max(majority, count);
+      }
+      if (total > majority) {
+        stats.errors["check.consistent"] += total - majority;
+        stats.succeeded -= total - majority;
+      }
+    }
     for (const auto& step : level.steps) level.stats.Merge(step.stats);
     sink.OnLevelEnd(level);
     result.levels.push_back(std::move(level));

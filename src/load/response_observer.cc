@@ -12,6 +12,15 @@ ResponseObserver::ResponseObserver(StreamMode mode)
       parser_(*this),
       sse_([this](const protocol::SseEvent&) { OnEvent(); }) {}
 
+void ResponseObserver::SetCapture(bool headers, bool body, bool sha256, bool md5) {
+  capture_headers_ = headers;
+  capture_body_ = body;
+  if (sha256 && !sha256_) sha256_ = std::make_unique<BodyDigest>(BodyDigest::Algorithm::kSha256);
+  if (!sha256) sha256_.reset();
+  if (md5 && !md5_) md5_ = std::make_unique<BodyDigest>(BodyDigest::Algorithm::kMd5);
+  if (!md5) md5_.reset();
+}
+
 void ResponseObserver::Begin(core::Nanos sent, bool head_request) {
   parser_.Reset(head_request);
   sse_.Reset();
@@ -25,6 +34,12 @@ void ResponseObserver::Begin(core::Nanos sent, bool head_request) {
   complete_ = false;
   chunks_ = events_ = 0;
   gaps_.clear();
+  head_.headers.clear();
+  body_.clear();
+  sha256_hex_.clear();
+  md5_hex_.clear();
+  if (sha256_) sha256_->Reset();
+  if (md5_) md5_->Reset();
 }
 
 core::Result<std::size_t> ResponseObserver::Feed(std::string_view bytes, core::Nanos now) {
@@ -47,6 +62,7 @@ core::Result<void> ResponseObserver::FinishOnEof(core::Nanos now) {
 void ResponseObserver::OnHead(const protocol::HttpResponseHead& head) {
   status_ = head.status;
   keep_alive_ = head.keep_alive;
+  if (capture_headers_) head_ = head;
   if (configured_ == StreamMode::kAuto) {
     const auto content_type = head.Header("content-type");
     if (content_type && content_type->substr(0, 17) == "text/event-stream") {
@@ -60,6 +76,9 @@ void ResponseObserver::OnHead(const protocol::HttpResponseHead& head) {
 }
 
 void ResponseObserver::OnBody(std::string_view data) {
+  if (capture_body_) body_.append(data);
+  if (sha256_) sha256_->Update(data);
+  if (md5_) md5_->Update(data);
   if (first_event_ < 0 && resolved_ == StreamMode::kNone && !data.empty()) first_event_ = now_;
   if (resolved_ == StreamMode::kSse && !sse_failed_) {
     if (!sse_.Feed(data).ok()) sse_failed_ = true;
@@ -71,7 +90,11 @@ void ResponseObserver::OnChunkEnd(std::int64_t /*size*/) {
   if (resolved_ == StreamMode::kChunked) OnEvent();
 }
 
-void ResponseObserver::OnComplete() { complete_ = true; }
+void ResponseObserver::OnComplete() {
+  complete_ = true;
+  if (sha256_) sha256_hex_ = sha256_->HexDigest();
+  if (md5_) md5_hex_ = md5_->HexDigest();
+}
 
 void ResponseObserver::OnEvent() {
   ++events_;

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
 #include "core/time.h"
+#include "load/body_digest.h"
 #include "protocol/http_response_parser.h"
 #include "protocol/sse_parser.h"
 #include "scenario/scenario.h"
@@ -23,6 +26,9 @@ class ResponseObserver final : public protocol::HttpResponseParser::Handler {
 
   // The stream mode of the next responses (a user's steps may differ).
   void SetMode(scenario::StreamMode mode) { configured_ = mode; }
+  // What the next responses keep for their checks: the head's headers, the whole body, and
+  // streaming digests of it. Off by default: a plain stream keeps nothing.
+  void SetCapture(bool headers, bool body, bool sha256, bool md5);
   // Starts a new response to a request sent at `sent`.
   void Begin(core::Nanos sent, bool head_request);
   // Feeds bytes read at `now`. Returns the bytes consumed (fewer only after the response
@@ -47,6 +53,11 @@ class ResponseObserver final : public protocol::HttpResponseParser::Handler {
   std::int64_t events() const { return events_; }
   // Gaps between consecutive events of this response, in order.
   const std::vector<core::Nanos>& gaps() const { return gaps_; }
+  // Kept when SetCapture asked for them.
+  const protocol::HttpResponseHead& head() const { return head_; }
+  const std::string& body() const { return body_; }
+  const std::string& sha256() const { return sha256_hex_; }
+  const std::string& md5() const { return md5_hex_; }
 
  private:
   void OnHead(const protocol::HttpResponseHead& head) override;
@@ -73,6 +84,14 @@ class ResponseObserver final : public protocol::HttpResponseParser::Handler {
   std::int64_t chunks_ = 0;
   std::int64_t events_ = 0;
   std::vector<core::Nanos> gaps_;  // capacity kept across responses of one user
+  bool capture_headers_ = false;
+  bool capture_body_ = false;
+  std::unique_ptr<BodyDigest> sha256_;
+  std::unique_ptr<BodyDigest> md5_;
+  protocol::HttpResponseHead head_;
+  std::string body_;
+  std::string sha256_hex_;
+  std::string md5_hex_;
 };
 
 }  // namespace stampede::load

@@ -170,6 +170,14 @@ core::Result<std::unique_ptr<RunPlan>> RunPlan::Build(const scenario::Scenario& 
             request.endpoint = found->second;
             request.bytes = step.request.Serialize();
             request.head = step.request.method == "HEAD";
+            if (auto checks = ResponseChecks::Compile(step.request.checks); checks) {
+              request.checks = std::make_shared<const ResponseChecks>(std::move(*checks));
+            } else if (failure) {
+              failure = core::MakeError(
+                  fmt::format("step \"{}\": {}",
+                              request.name.empty() ? DefaultStepName(step.request) : request.name,
+                              checks.error().message));
+            }
             const auto* table = plan->scenario.data.get();
             auto compile = [&](const std::string& text) {
               auto compiled = scenario::Template::Compile(text, table);

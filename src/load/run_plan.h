@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "load/response_checks.h"
 #include "scenario/scenario.h"
 
 namespace stampede::load {
@@ -30,6 +31,7 @@ struct PlannedRequest {
   int endpoint = 0;
   std::string bytes;  // the request as sent, when it has no placeholders
   bool head = false;
+  std::shared_ptr<const ResponseChecks> checks;
   // With placeholders ({{user}}, {{data.X}}, ...): the parts expanded per request.
   bool templated = false;
   scenario::Template target;

@@ -152,6 +152,9 @@ asio::awaitable<RequestOutcome> UserSession::Request(const PlannedRequest& reque
   // A kept-alive connection the server closed while idle fails on first use without a byte of
   // response; such a request is sent again once on a new connection, as browsers do.
   observer_.SetMode(request.spec->stream);
+  const ResponseChecks& checks = *request.checks;
+  observer_.SetCapture(checks.needs_headers(), checks.needs_body(), checks.needs_sha256(),
+                       checks.needs_md5());
   if (connected_endpoint_ != request.endpoint) connection_.Close();
   for (int attempt = 0;; ++attempt) {
     const bool reused = connection_.is_open();
@@ -243,19 +246,7 @@ asio::awaitable<RequestOutcome> UserSession::Request(const PlannedRequest& reque
     }
     deadline_ = kNever;
 
-    // Judge the response: status, then the checks, in the order a user reads them.
-    const auto& checks = request.spec->checks;
-    bool status_ok = false;
-    for (const auto& range : checks.expect_status) status_ok |= range.Contains(observer_.status());
-    if (!status_ok) {
-      outcome.category = HttpCategory(observer_.status());
-    } else if (observer_.chunks() < checks.min_chunks) {
-      outcome.category = CheckCategory("min_chunks");
-    } else if (observer_.events() < checks.min_events) {
-      outcome.category = CheckCategory("min_events");
-    } else if (observer_.bytes() < checks.min_bytes) {
-      outcome.category = CheckCategory("min_bytes");
-    }
+    outcome.category = request.checks->Judge(observer_);
     co_return outcome;
   }
 }

@@ -140,6 +140,16 @@ void Worker::Record(int request_id, const RequestOutcome& outcome,
     return;
   }
   ++step.succeeded;
+  const auto& planned = plan_.requests[static_cast<std::size_t>(request_id)];
+  if (planned.checks->consistent()) {
+    std::string variant = std::to_string(response.bytes()) + ":" + response.sha256();
+    if (step.body_variants.size() < stats::LevelStats::kMaxBodyVariants ||
+        step.body_variants.count(variant)) {
+      ++step.body_variants[variant];
+    } else {
+      ++step.body_variants["other"];
+    }
+  }
   using stats::Metric;
   step[Metric::kTtfb].Record(response.first_byte() - response.sent());
   if (response.first_event() >= 0) {

@@ -45,11 +45,40 @@ struct StatusRange {
 // "200", "2xx", "200-204", or a comma-separated list of those.
 core::Result<std::vector<StatusRange>> ParseStatusList(std::string_view text);
 
+// A response header that must be present and equal a value or match a regular expression.
+struct HeaderCheck {
+  std::string name;
+  std::optional<std::string> equals;
+  std::optional<std::string> regex;  // ECMAScript, must match the whole value
+};
+
+// A value in a JSON body, found by a dotted path ("choices.0.finish_reason"): it must exist,
+// or equal a JSON value (given as JSON text: "\"length\"", "3", "true").
+struct JsonCheck {
+  std::string path;
+  std::optional<std::string> equals;
+};
+
+// What a response must satisfy after its status. Each failure is counted as check.<name>.
 struct Checks {
   std::vector<StatusRange> expect_status = std::vector<StatusRange>(1);  // 2xx
   std::int64_t min_chunks = 0;
+  std::int64_t max_chunks = -1;  // -1: no limit
   std::int64_t min_events = 0;
+  std::int64_t max_events = -1;
   std::int64_t min_bytes = 0;
+  std::int64_t max_bytes = -1;
+  std::int64_t size = -1;  // exact body size
+  std::string sha256;      // hex digest of the body
+  std::string md5;
+  std::vector<std::string> contains;  // each must occur in the body
+  std::string regex;                  // must match somewhere in the body
+  std::vector<HeaderCheck> headers;
+  std::vector<JsonCheck> json;
+  bool consistent = false;  // every response of the step identical in size and SHA-256
+
+  bool needs_body() const { return !contains.empty() || !regex.empty() || !json.empty(); }
+  bool needs_sha256() const { return !sha256.empty() || consistent; }
 };
 
 struct Header {

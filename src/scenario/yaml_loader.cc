@@ -10,6 +10,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <vector>
 
 #include "core/units.h"
@@ -297,7 +298,10 @@ class Loader {
 
   void LoadChecks(const YAML::Node& expect, Checks& checks) const {
     if (!expect.IsMap()) Fail(expect, "\"expect\" must be a mapping, e.g. {status: 200}");
-    CheckKeys(expect, "expect", {"status", "min_chunks", "min_events", "min_bytes"});
+    CheckKeys(
+        expect, "expect",
+        {"status", "min_chunks", "max_chunks", "min_events", "max_events", "min_bytes", "max_bytes",
+         "size", "sha256", "md5", "contains", "regex", "headers", "json", "consistent"});
     if (const auto status = expect["status"]) {
       std::string text;
       if (status.IsSequence()) {
@@ -310,12 +314,74 @@ class Loader {
       checks.expect_status = *parsed;
     }
     if (const auto v = expect["min_chunks"]) checks.min_chunks = Integer(v, 0);
+    if (const auto v = expect["max_chunks"]) checks.max_chunks = Integer(v, 0);
     if (const auto v = expect["min_events"]) checks.min_events = Integer(v, 0);
-    if (const auto v = expect["min_bytes"]) {
-      auto size = core::ParseSize(Text(v));
-      if (!size) Fail(v, size.error().message);
-      checks.min_bytes = *size;
+    if (const auto v = expect["max_events"]) checks.max_events = Integer(v, 0);
+    auto size = [&](const YAML::Node& v) {
+      auto parsed = core::ParseSize(Text(v));
+      if (!parsed) Fail(v, parsed.error().message);
+      return *parsed;
+    };
+    if (const auto v = expect["min_bytes"]) checks.min_bytes = size(v);
+    if (const auto v = expect["max_bytes"]) checks.max_bytes = size(v);
+    if (const auto v = expect["size"]) checks.size = size(v);
+    auto hex = [&](const YAML::Node& v, std::size_t length, const char* what) {
+      std::string text = Text(v);
+      const bool valid = text.size() == length && std::all_of(text.begin(), text.end(), [](char c) {
+                           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+                         });
+      if (!valid) Fail(v, fmt::format("{} must be {} hex digits", what, length));
+      return text;
+    };
+    if (const auto v = expect["sha256"]) checks.sha256 = hex(v, 64, "sha256");
+    if (const auto v = expect["md5"]) checks.md5 = hex(v, 32, "md5");
+    if (const auto v = expect["contains"]) {
+      if (v.IsSequence()) {
+        for (const auto& item : v) checks.contains.push_back(Text(item));
+      } else {
+        checks.contains.push_back(Text(v));
+      }
     }
+    auto regex = [&](const YAML::Node& v) {
+      const std::string text = Text(v);
+      try {
+        std::regex compiled(text);
+      } catch (const std::regex_error& error) {
+        Fail(v, fmt::format("invalid regular expression \"{}\": {}", text, error.what()));
+      }
+      return text;
+    };
+    if (const auto v = expect["regex"]) checks.regex = regex(v);
+    if (const auto headers = expect["headers"]) {
+      if (!headers.IsMap()) Fail(headers, "\"headers\" maps names to a value or {regex: ...}");
+      for (const auto& entry : headers) {
+        HeaderCheck check;
+        check.name = Text(entry.first);
+        if (entry.second.IsMap()) {
+          CheckKeys(entry.second, "a header check", {"equals", "regex", "exists"});
+          if (const auto equals = entry.second["equals"]) check.equals = Text(equals);
+          if (const auto r = entry.second["regex"]) check.regex = regex(r);
+        } else {
+          check.equals = Text(entry.second);
+        }
+        checks.headers.push_back(std::move(check));
+      }
+    }
+    if (const auto json = expect["json"]) {
+      if (!json.IsMap()) Fail(json, "\"json\" maps paths to values or {exists: true}");
+      for (const auto& entry : json) {
+        JsonCheck check;
+        check.path = Text(entry.first);
+        if (entry.second.IsMap() && entry.second["exists"]) {
+          CheckKeys(entry.second, "a json check", {"exists"});
+          if (!Bool(entry.second["exists"])) Fail(entry.second, "only exists: true is supported");
+        } else {
+          check.equals = ToJson(entry.second).dump();
+        }
+        checks.json.push_back(std::move(check));
+      }
+    }
+    if (const auto v = expect["consistent"]) checks.consistent = Bool(v);
   }
 
   // YAML to JSON for request bodies: plain scalars that read as numbers, booleans or null keep

@@ -27,6 +27,13 @@ void LevelStats::Merge(const LevelStats& other) {
   chunks += other.chunks;
   bytes += other.bytes;
   for (const auto& [category, count] : other.errors) errors[category] += count;
+  for (const auto& [variant, count] : other.body_variants) {
+    if (body_variants.size() < kMaxBodyVariants || body_variants.count(variant)) {
+      body_variants[variant] += count;
+    } else {
+      body_variants["other"] += count;
+    }
+  }
   for (int i = 0; i < kMetricCount; ++i) metrics[i].Merge(other.metrics[i]);
 }
 

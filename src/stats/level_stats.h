@@ -40,6 +40,10 @@ struct LevelStats {
   // "http.503", "check.min_events", ... (docs/result-schema.md lists them all).
   std::map<std::string, std::int64_t> errors;
   std::array<Histogram, kMetricCount> metrics;
+  // Successful bodies of a step checked for consistency, by "size:sha256" (at most
+  // kMaxBodyVariants; the rest under "other").
+  std::map<std::string, std::int64_t> body_variants;
+  static constexpr std::size_t kMaxBodyVariants = 64;
 
   std::int64_t failed() const { return requests - succeeded; }
   Histogram& operator[](Metric metric) { return metrics[static_cast<int>(metric)]; }

@@ -1,9 +1,11 @@
 """`stampede validate` and `stampede run -f` with scenario files against `stampede serve`."""
 
+import hashlib
 import os
 import subprocess
 import tempfile
 import unittest
+import urllib.request
 
 import harness
 from harness import run_stampede
@@ -135,6 +137,63 @@ users:
                                        capture_output=True, text=True, timeout=30, check=False)
         self.assertEqual(completed.returncode, 2)
         self.assertIn(f"{path}:3:34: unknown placeholder \"{{{{usr}}}}\"", completed.stderr)
+
+
+class ChecksScenarioTest(unittest.TestCase):
+    """Body, header, JSON, digest and consistency checks, each failure under its own name."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.ServeProcess()
+        cls.server.start()
+        cls.dir = tempfile.TemporaryDirectory()
+        with urllib.request.urlopen(cls.server.url("/stream?chunks=4&chunk_bytes=8&delay_ms=1"),
+                                    timeout=10) as response:
+            cls.body = response.read()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.dir.cleanup()
+
+    def run_expect(self, url, expect, users=10):
+        path = os.path.join(self.dir.name, "checks.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"target: {self.server.base_url}\nload: {{levels: [{users}]}}\n"
+                    f"users:\n  - steps:\n      - request:\n          url: \"{url}\"\n"
+                    f"          expect: {expect}\n")
+        run = run_stampede("-f", path)
+        self.assertEqual(run.returncode, 0, run.describe())
+        return run.level()
+
+    def test_a_correct_body_passes_every_check(self):
+        digest = hashlib.sha256(self.body).hexdigest()
+        md5 = hashlib.md5(self.body).hexdigest()
+        level = self.run_expect(
+            "/stream?chunks=4&chunk_bytes=8&delay_ms=1",
+            f"{{sha256: {digest}, md5: {md5}, size: {len(self.body)}, "
+            f"contains: [\"{self.body[:5].decode()}\"], "
+            f"headers: {{Content-Type: {{regex: \"text/plain.*\"}}}}, consistent: true}}")
+        self.assertEqual(level["errors"], {})
+        self.assertEqual(level["succeeded"], 10)
+
+    def test_each_failed_check_is_counted_by_name(self):
+        wrong = "0" * 64
+        self.assertEqual(self.run_expect("/stream?chunks=4&chunk_bytes=8&delay_ms=1",
+                                         f"{{sha256: {wrong}}}")["errors"], {"check.sha256": 10})
+        self.assertEqual(self.run_expect("/health", "{json: {status: ok}}")["errors"], {})
+        self.assertEqual(self.run_expect("/health", "{json: {status: down}}")["errors"],
+                         {"check.json.status": 10})
+        self.assertEqual(self.run_expect("/health", "{headers: {X-Missing: x}}")["errors"],
+                         {"check.header.x-missing": 10})
+
+    def test_inconsistent_bodies_fail_the_consistency_check(self):
+        level = self.run_expect("/stream?chunks=2&delay_ms=1&chunk_bytes={{random_int 1 3}}",
+                                "{consistent: true}", users=30)
+        failed = level["errors"].get("check.consistent", 0)
+        self.assertGreater(failed, 0)
+        self.assertEqual(level["succeeded"] + failed, 30)
+        self.assertGreaterEqual(level["succeeded"], 10)  # the most common body of three
 
 
 if __name__ == "__main__":
