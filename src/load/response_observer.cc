@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace stampede::load {
 
 using scenario::StreamMode;
@@ -30,6 +32,7 @@ void ResponseObserver::Begin(core::Nanos sent, bool head_request) {
   now_ = sent;
   first_byte_ = first_event_ = last_event_ = last_byte_ = -1;
   status_ = 0;
+  retry_after_ = -1;
   keep_alive_ = false;
   complete_ = false;
   chunks_ = events_ = 0;
@@ -63,6 +66,20 @@ void ResponseObserver::OnHead(const protocol::HttpResponseHead& head) {
   status_ = head.status;
   keep_alive_ = head.keep_alive;
   if (capture_headers_) head_ = head;
+  if (head.status >= 400) {
+    // retry-after-ms (OpenAI's) is finer than Retry-After's whole seconds; an HTTP-date form
+    // of Retry-After is not read.
+    auto read = [&](std::string_view name, core::Nanos unit) {
+      const auto value = head.Header(name);
+      if (!value) return false;
+      double number = 0;
+      const auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), number);
+      if (ec != std::errc() || number < 0) return false;
+      retry_after_ = static_cast<core::Nanos>(number * static_cast<double>(unit));
+      return true;
+    };
+    if (!read("retry-after-ms", core::kMillisecond)) read("retry-after", core::kSecond);
+  }
   if (configured_ == StreamMode::kAuto) {
     const auto content_type = head.Header("content-type");
     if (content_type && content_type->substr(0, 17) == "text/event-stream") {

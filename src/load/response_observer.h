@@ -42,6 +42,8 @@ class ResponseObserver final : public protocol::HttpResponseParser::Handler {
   bool got_first_byte() const { return first_byte_ >= 0; }
   bool keep_alive() const { return keep_alive_; }
   int status() const { return status_; }
+  // The wait the response asked for (Retry-After / retry-after-ms), -1 when it did not.
+  core::Nanos retry_after() const { return retry_after_; }
   scenario::StreamMode resolved_mode() const { return resolved_; }
 
   core::Nanos sent() const { return sent_; }
@@ -79,6 +81,7 @@ class ResponseObserver final : public protocol::HttpResponseParser::Handler {
   core::Nanos last_event_ = -1;
   core::Nanos last_byte_ = -1;
   int status_ = 0;
+  core::Nanos retry_after_ = -1;
   bool keep_alive_ = false;
   bool complete_ = false;
   std::int64_t chunks_ = 0;

@@ -54,8 +54,22 @@ asio::awaitable<void> UserSession::RunSteps(const std::vector<PlannedStep>& step
       case Kind::kRequest: {
         const PlannedRequest& request =
             worker_.plan().requests[static_cast<std::size_t>(step.request)];
+        const auto& retry = request.spec->retry;
+        const Nanos start = MonotonicNow();
+        int attempts = 1;
         RequestOutcome outcome = co_await Request(request);
-        worker_.Record(request.id, outcome, observer_);
+        while (attempts <= retry.max && !outcome.interrupted && !outcome.category.empty() &&
+               retry.Matches(outcome.category) && !cancelled_) {
+          worker_.RecordRetriedAttempt(request.id, outcome.category, observer_);
+          co_await Pause(retry.Backoff(attempts, observer_.retry_after()));
+          if (cancelled_) {
+            outcome = RequestOutcome{.interrupted = true};
+            break;
+          }
+          ++attempts;
+          outcome = co_await Request(request);
+        }
+        worker_.Record(request.id, outcome, observer_, attempts, MonotonicNow() - start);
         break;
       }
       case Kind::kThink:
@@ -77,6 +91,10 @@ asio::awaitable<void> UserSession::Think(const scenario::ThinkTime& think) {
     pause += static_cast<Nanos>(worker_.random().Uniform01() *
                                 static_cast<double>(think.max - think.min));
   }
+  co_await Pause(pause);
+}
+
+asio::awaitable<void> UserSession::Pause(Nanos pause) {
   if (pause <= 0) co_return;
   think_timer_.expires_after(std::chrono::nanoseconds(pause));
   error_code ec;

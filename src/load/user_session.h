@@ -41,6 +41,8 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
 
   boost::asio::awaitable<void> RunSteps(const std::vector<PlannedStep>& steps);
   boost::asio::awaitable<void> Think(const scenario::ThinkTime& think);
+  // Waits (cut short by Cancel).
+  boost::asio::awaitable<void> Pause(core::Nanos pause);
   boost::asio::awaitable<RequestOutcome> Request(const PlannedRequest& request);
   boost::asio::awaitable<boost::system::error_code> OpenConnection(const PlannedRequest& request,
                                                                    RequestOutcome& outcome);

@@ -119,10 +119,22 @@ void Worker::OnProgress(std::int64_t new_events, std::int64_t new_bytes) {
   interval_.bytes += new_bytes;
 }
 
-void Worker::Record(int request_id, const RequestOutcome& outcome,
-                    const ResponseObserver& response) {
+void Worker::RecordRetriedAttempt(int request_id, const std::string& category,
+                                  const ResponseObserver& response) {
+  stats::LevelStats& step = steps_[static_cast<std::size_t>(request_id)];
+  ++step.attempts;
+  ++step.retried_errors[category];
+  step.events += response.events();
+  step.chunks += response.chunks();
+  step.bytes += response.bytes();
+}
+
+void Worker::Record(int request_id, const RequestOutcome& outcome, const ResponseObserver& response,
+                    int attempts, core::Nanos request_time) {
   --in_request_;
   stats::LevelStats& step = steps_[static_cast<std::size_t>(request_id)];
+  ++step.attempts;
+  if (attempts > 1) ++step.retried;
   // What arrived counts in the totals whatever became of the request.
   step.events += response.events();
   step.chunks += response.chunks();
@@ -161,6 +173,7 @@ void Worker::Record(int request_id, const RequestOutcome& outcome,
   step[Metric::kChunks].Record(response.chunks());
   step[Metric::kEvents].Record(response.events());
   step[Metric::kBytes].Record(response.bytes());
+  step[Metric::kRequest].Record(request_time);
 }
 
 }  // namespace stampede::load

@@ -75,7 +75,12 @@ class Worker {
   void OnConnected(int request_id, core::Nanos connect_time);
   void OnProgress(std::int64_t new_events, std::int64_t new_bytes);
   void OnFirstEvent(core::Nanos ttfe) { interval_.ttfe.Record(ttfe); }
-  void Record(int request_id, const RequestOutcome& outcome, const ResponseObserver& response);
+  // The final attempt of a request: `attempts` in all, `request_time` as the user saw it.
+  void Record(int request_id, const RequestOutcome& outcome, const ResponseObserver& response,
+              int attempts, core::Nanos request_time);
+  // An attempt that failed with `category` and will be sent again.
+  void RecordRetriedAttempt(int request_id, const std::string& category,
+                            const ResponseObserver& response);
   core::Random& random() { return random_; }
   void OnUserFinished() { active_users_.fetch_sub(1, std::memory_order_acq_rel); }
 

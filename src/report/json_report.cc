@@ -70,6 +70,9 @@ json StatsToJson(const stats::LevelStats& s) {
   out["completed"] = s.completed;
   out["interrupted_requests"] = s.interrupted;
   out["connections"] = s.connections;
+  out["attempts"] = s.attempts;
+  out["retried"] = s.retried;
+  out["retried_errors"] = s.retried_errors;
   out["totals"] = {{"events", s.events}, {"chunks", s.chunks}, {"bytes", s.bytes}};
   out["errors"] = s.errors;
   json metrics = json::object();
@@ -88,6 +91,9 @@ core::Result<stats::LevelStats> StatsFromJson(const json& in) {
   s.completed = in.at("completed").get<std::int64_t>();
   s.interrupted = in.at("interrupted_requests").get<std::int64_t>();
   s.connections = in.at("connections").get<std::int64_t>();
+  s.attempts = in.at("attempts").get<std::int64_t>();
+  s.retried = in.at("retried").get<std::int64_t>();
+  s.retried_errors = in.at("retried_errors").get<std::map<std::string, std::int64_t>>();
   s.events = in.at("totals").at("events").get<std::int64_t>();
   s.chunks = in.at("totals").at("chunks").get<std::int64_t>();
   s.bytes = in.at("totals").at("bytes").get<std::int64_t>();

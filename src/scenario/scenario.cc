@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/units.h"
@@ -106,6 +107,26 @@ void RequestSpec::SerializeTo(std::string& out, std::string_view target,
   }
   out.append("\r\n");
   out.append(request_body);
+}
+
+bool RetryPolicy::Matches(std::string_view category) const {
+  for (const auto& rule : on) {
+    if (rule == category) return true;
+    if (rule.size() == 3 && category.starts_with("http.")) {
+      const std::string_view code = category.substr(5);
+      if (rule == code) return true;
+      if (rule[1] == 'x' && rule[2] == 'x' && code.size() == 3 && code[0] == rule[0]) return true;
+    }
+    if (rule == "timeout" && category.starts_with("timeout.")) return true;
+  }
+  return false;
+}
+
+core::Nanos RetryPolicy::Backoff(int retry, core::Nanos retry_after) const {
+  if (respect_retry_after && retry_after >= 0) return retry_after;
+  core::Nanos wait = backoff_min;
+  for (int i = 1; i < retry && wait < backoff_max; ++i) wait *= 2;
+  return std::min(wait, backoff_max);
 }
 
 core::Result<ThinkTime> ParseThinkTime(std::string_view text) {

@@ -86,6 +86,21 @@ struct Header {
   std::string value;
 };
 
+// When and how a failed request is sent again. `on` holds error categories or families:
+// "429" or "http.429", "5xx", "reset", "refused", "timeout" (every timeout.*), "incomplete".
+struct RetryPolicy {
+  std::vector<std::string> on;
+  int max = 0;  // retries after the first attempt; 0: never retry
+  core::Nanos backoff_min = 200 * core::kMillisecond;
+  core::Nanos backoff_max = 5 * core::kSecond;
+  bool respect_retry_after = true;
+
+  bool Matches(std::string_view category) const;
+  // The wait before retry number `retry` (1-based): backoff_min doubled each retry, capped at
+  // backoff_max; a Retry-After of the failed response replaces it when respected.
+  core::Nanos Backoff(int retry, core::Nanos retry_after) const;
+};
+
 struct RequestSpec {
   std::string method = "GET";
   Url url;
@@ -94,6 +109,7 @@ struct RequestSpec {
   StreamMode stream = StreamMode::kAuto;
   Timeouts timeouts;
   Checks checks;
+  RetryPolicy retry;
   bool insecure = false;  // skip TLS certificate verification
 
   // The request bytes as sent on the wire (request line, Host, headers, Content-Length, body).

@@ -226,10 +226,10 @@ class Loader {
   void LoadRequestFields(const YAML::Node& map, RequestSpec& request, bool defaults) const {
     if (!map.IsMap()) Fail(map, "expected a mapping of request fields");
     static const std::vector<std::string_view> kRequestKeys = {
-        "name", "method", "url",      "headers", "body",
-        "json", "stream", "timeouts", "expect",  "insecure"};
+        "name",   "method",   "url",    "headers", "body",    "json",
+        "stream", "timeouts", "expect", "retry",   "insecure"};
     static const std::vector<std::string_view> kDefaultKeys = {"headers", "stream", "timeouts",
-                                                               "expect", "insecure"};
+                                                               "expect",  "retry",  "insecure"};
     CheckKeys(map, defaults ? "defaults" : "a request", defaults ? kDefaultKeys : kRequestKeys);
     if (const auto method = map["method"]) request.method = Text(method);
     if (const auto url = map["url"]) {
@@ -294,6 +294,54 @@ class Loader {
     }
     if (const auto expect = map["expect"]) LoadChecks(expect, request.checks);
     if (const auto insecure = map["insecure"]) request.insecure = Bool(insecure);
+    if (const auto retry = map["retry"]) LoadRetry(retry, request.retry);
+  }
+
+  void LoadRetry(const YAML::Node& retry, RetryPolicy& policy) const {
+    if (!retry.IsMap()) Fail(retry, "\"retry\" is a mapping, e.g. {on: [429, 503], max: 3}");
+    CheckKeys(retry, "retry", {"on", "max", "backoff", "respect_retry_after"});
+    static const std::vector<std::string_view> kFamilies = {
+        "refused", "reset",           "timeout",      "incomplete",   "protocol",     "tls",
+        "io",      "timeout.connect", "timeout.ttfb", "timeout.idle", "timeout.total"};
+    if (const auto on = retry["on"]) {
+      policy.on.clear();
+      auto add = [&](const YAML::Node& item) {
+        const std::string rule = Text(item);
+        const bool status = rule.size() == 3 && rule[0] >= '1' && rule[0] <= '5' &&
+                            ((std::isdigit(static_cast<unsigned char>(rule[1])) &&
+                              std::isdigit(static_cast<unsigned char>(rule[2]))) ||
+                             rule.substr(1) == "xx");
+        const bool known = status || rule.starts_with("http.") || rule.starts_with("check.") ||
+                           std::find(kFamilies.begin(), kFamilies.end(), rule) != kFamilies.end();
+        if (!known) {
+          const std::string nearest = NearestWord(rule, kFamilies);
+          Fail(item,
+               fmt::format("cannot retry on \"{}\": use a status (429, 5xx) or refused, "
+                           "reset, timeout, incomplete{}",
+                           rule,
+                           nearest.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", nearest)));
+        }
+        policy.on.push_back(rule);
+      };
+      if (on.IsSequence()) {
+        for (const auto& item : on) add(item);
+      } else {
+        add(on);
+      }
+    }
+    policy.max = retry["max"] ? static_cast<int>(Integer(retry["max"], 0)) : 3;
+    if (const auto backoff = retry["backoff"]) {
+      auto range = ParseThinkTime(Text(backoff));
+      if (!range) Fail(backoff, range.error().message);
+      policy.backoff_min = range->min;
+      policy.backoff_max = range->max;
+    }
+    if (const auto respect = retry["respect_retry_after"]) {
+      policy.respect_retry_after = Bool(respect);
+    }
+    if (policy.on.empty()) {
+      Fail(retry, "\"retry\" needs \"on\": the errors to retry, e.g. on: [429, 503]");
+    }
   }
 
   void LoadChecks(const YAML::Node& expect, Checks& checks) const {

@@ -4,7 +4,7 @@ namespace stampede::stats {
 
 std::string_view MetricName(Metric metric) {
   static constexpr std::array<std::string_view, kMetricCount> kNames = {
-      "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes"};
+      "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes", "request"};
   return kNames[static_cast<int>(metric)];
 }
 
@@ -15,7 +15,7 @@ bool IsDuration(Metric metric) {
 LevelStats::LevelStats()
     : metrics{Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForDurations(),
               Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForCounts(),
-              Histogram::ForCounts(),    Histogram::ForCounts()} {}
+              Histogram::ForCounts(),    Histogram::ForCounts(),    Histogram::ForDurations()} {}
 
 void LevelStats::Merge(const LevelStats& other) {
   requests += other.requests;
@@ -23,6 +23,9 @@ void LevelStats::Merge(const LevelStats& other) {
   completed += other.completed;
   interrupted += other.interrupted;
   connections += other.connections;
+  attempts += other.attempts;
+  retried += other.retried;
+  for (const auto& [category, count] : other.retried_errors) retried_errors[category] += count;
   events += other.events;
   chunks += other.chunks;
   bytes += other.bytes;

@@ -14,14 +14,17 @@ namespace stampede::stats {
 
 // Latency metrics are nanoseconds; kChunks, kEvents and kBytes are per-request counts.
 // Every histogram holds successful requests only (failures are in the error breakdown),
-// except kConnect, which holds every connection that was established.
-enum class Metric : int { kConnect, kTtfb, kTtfe, kE2e, kGap, kChunks, kEvents, kBytes };
-inline constexpr int kMetricCount = 8;
+// except kConnect, which holds every connection that was established. ttfb, ttfe, e2e and gap
+// are of the attempt that succeeded; kRequest is the request as the user saw it: from its first
+// attempt's start (connect included) to the final attempt's last byte, retries and backoff
+// included.
+enum class Metric : int { kConnect, kTtfb, kTtfe, kE2e, kGap, kChunks, kEvents, kBytes, kRequest };
+inline constexpr int kMetricCount = 9;
 inline constexpr std::array<Metric, kMetricCount> kAllMetrics = {
-    Metric::kConnect, Metric::kTtfb,   Metric::kTtfe,   Metric::kE2e,
-    Metric::kGap,     Metric::kChunks, Metric::kEvents, Metric::kBytes};
+    Metric::kConnect, Metric::kTtfb,   Metric::kTtfe,  Metric::kE2e,    Metric::kGap,
+    Metric::kChunks,  Metric::kEvents, Metric::kBytes, Metric::kRequest};
 
-// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes".
+// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes", "request".
 std::string_view MetricName(Metric metric);
 bool IsDuration(Metric metric);
 
@@ -33,7 +36,11 @@ struct LevelStats {
   std::int64_t completed = 0;    // the whole response arrived (whatever its status)
   std::int64_t interrupted = 0;  // cut short by the end of the level or Ctrl-C; not judged
   std::int64_t connections = 0;  // connections established
-  std::int64_t events = 0;       // received, over all requests (failed, interrupted too)
+  std::int64_t attempts = 0;     // attempts sent, retries included (>= requests)
+  std::int64_t retried = 0;      // requests that needed more than one attempt
+  // Attempts that failed and were retried, by category (not in `errors`: the request went on).
+  std::map<std::string, std::int64_t> retried_errors;
+  std::int64_t events = 0;  // received, over all requests (failed, interrupted too)
   std::int64_t chunks = 0;
   std::int64_t bytes = 0;  // response body bytes
   // Failed requests by category: "refused", "reset", "timeout.ttfb", "incomplete",

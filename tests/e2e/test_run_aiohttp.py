@@ -242,5 +242,57 @@ class RunAiohttpTest(unittest.TestCase):
                     self.assertIn(word, completed.stderr)
 
 
+class RetryAiohttpTest(unittest.TestCase):
+    """Retries against a server that answers 429 with retry-after-ms before it answers 200."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = AiohttpServer()
+        cls.server.start()
+        cls.dir = tempfile.TemporaryDirectory()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.dir.cleanup()
+
+    def run_scenario(self, key, retry, users=5):
+        path = os.path.join(self.dir.name, f"{key}.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"target: {self.server.url('')}\nload: {{levels: [{users}]}}\nusers:\n"
+                    f"  - steps:\n      - request:\n"
+                    f"          url: \"/flaky?key={key}{{{{user}}}}&fail=2&retry_after_ms=150\"\n"
+                    f"          retry: {retry}\n")
+        run = run_stampede("-f", path)
+        self.assertEqual(run.returncode, 0, run.describe())
+        return run.level()
+
+    def test_retry_after_is_respected_and_attempts_are_counted(self):
+        level = self.run_scenario("a", "{on: [429], max: 3}")
+        self.assertEqual(level["succeeded"], 5)
+        self.assertEqual(level["requests"], 5)
+        self.assertEqual(level["attempts"], 15)
+        self.assertEqual(level["retried"], 5)
+        self.assertEqual(level["retried_errors"], {"http.429": 10})
+        self.assertEqual(level["errors"], {})
+        # The user waited twice the 150 ms the server asked for; the attempt that succeeded was
+        # quick.
+        request, e2e = level["metrics"]["request"], level["metrics"]["e2e"]
+        self.assertGreaterEqual(request["min"], 300 * MS)
+        self.assertLess(e2e["max"], 150 * MS)
+
+    def test_too_few_retries_leave_the_last_error(self):
+        level = self.run_scenario("b", "{on: [5xx, 429], max: 1, backoff: 10ms..20ms}")
+        self.assertEqual(level["succeeded"], 0)
+        self.assertEqual(level["errors"], {"http.429": 5})
+        self.assertEqual(level["attempts"], 10)
+        self.assertEqual(level["retried_errors"], {"http.429": 5})
+
+    def test_errors_not_listed_are_not_retried(self):
+        level = self.run_scenario("c", "{on: [503], max: 3}")
+        self.assertEqual(level["attempts"], 5)
+        self.assertEqual(level["errors"], {"http.429": 5})
+
+
 if __name__ == "__main__":
     unittest.main()

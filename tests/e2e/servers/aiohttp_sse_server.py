@@ -118,6 +118,24 @@ async def status(request):
     return web.Response(status=code, text=f"status {code}\n")
 
 
+FLAKY_SEEN = {}
+
+
+async def flaky(request):
+    """GET /flaky?key=K&fail=N&status=429&retry_after_ms=M: the first N requests with key K get
+    `status` with retry-after-ms (and Retry-After in whole seconds, rounded up); later ones 200."""
+    key = request.query.get("key", "")
+    fail = int(request.query.get("fail", "1"))
+    seen = FLAKY_SEEN.get(key, 0)
+    FLAKY_SEEN[key] = seen + 1
+    if seen < fail:
+        wait_ms = int(request.query.get("retry_after_ms", "100"))
+        return web.Response(status=int(request.query.get("status", "429")), text="slow down",
+                            headers={"retry-after-ms": str(wait_ms),
+                                     "Retry-After": str(-(-wait_ms // 1000))})
+    return web.Response(text="ok")
+
+
 async def health(request):
     return web.Response(text="ok\n")
 
@@ -130,6 +148,7 @@ def make_app():
     app.router.add_get("/slow-headers", slow_headers)
     app.router.add_get(r"/status/{code:\d+}", status)
     app.router.add_get("/health", health)
+    app.router.add_get("/flaky", flaky)
     return app
 
 

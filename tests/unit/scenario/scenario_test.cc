@@ -135,3 +135,34 @@ TEST(ForEachRequest, VisitsNestedStepsInOrder) {
 
 }  // namespace
 }  // namespace stampede::scenario
+
+namespace stampede::scenario {
+namespace {
+
+TEST(RetryPolicy, MatchesCodesFamiliesAndCategories) {
+  RetryPolicy policy;
+  policy.on = {"429", "5xx", "timeout", "reset"};
+  EXPECT_TRUE(policy.Matches("http.429"));
+  EXPECT_TRUE(policy.Matches("http.503"));
+  EXPECT_FALSE(policy.Matches("http.404"));
+  EXPECT_TRUE(policy.Matches("timeout.ttfb"));
+  EXPECT_TRUE(policy.Matches("reset"));
+  EXPECT_FALSE(policy.Matches("refused"));
+  EXPECT_FALSE(policy.Matches("check.min_events"));
+}
+
+TEST(RetryPolicy, BackoffDoublesUpToItsCapUnlessRetryAfterSpeaks) {
+  RetryPolicy policy;
+  policy.backoff_min = 200 * core::kMillisecond;
+  policy.backoff_max = core::kSecond;
+  EXPECT_EQ(policy.Backoff(1, -1), 200 * core::kMillisecond);
+  EXPECT_EQ(policy.Backoff(2, -1), 400 * core::kMillisecond);
+  EXPECT_EQ(policy.Backoff(3, -1), 800 * core::kMillisecond);
+  EXPECT_EQ(policy.Backoff(4, -1), core::kSecond);
+  EXPECT_EQ(policy.Backoff(1, 3 * core::kSecond), 3 * core::kSecond);
+  policy.respect_retry_after = false;
+  EXPECT_EQ(policy.Backoff(1, 3 * core::kSecond), 200 * core::kMillisecond);
+}
+
+}  // namespace
+}  // namespace stampede::scenario
