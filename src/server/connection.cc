@@ -17,6 +17,8 @@
 #include <string>
 #include <utility>
 
+#include "server/request_gate.h"
+#include "server/request_parser.h"
 #include "server/responder.h"
 #include "server/router.h"
 
@@ -28,13 +30,6 @@ using boost::asio::awaitable;
 using boost::asio::redirect_error;
 using boost::asio::use_awaitable;
 using boost::system::error_code;
-
-constexpr std::uint32_t kHeaderLimit = 16 * 1024;
-constexpr std::uint64_t kBodyLimit = std::uint64_t{1024} * 1024;
-// How long a connection may sit between requests (or dribble one in). Longer than the think
-// time of any sensible scenario, like nginx's 75 s keepalive_timeout, so the mock never closes
-// a connection a load test meant to reuse.
-constexpr auto kIdleTimeout = std::chrono::seconds(120);
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -56,13 +51,25 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, RouteContext& contex
 awaitable<void> Connection::Serve() {
   // While the server drains, a finished response is the last one on the connection.
   while (is_open() && !context_.state.draining.load(std::memory_order_relaxed)) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(kBodyLimit);
-    ArmIdleTimeout();
+    const ServerOptions& options = context_.state.options;
+    RequestParser parser;
+    ApplyRequestLimits(parser, options);
     error_code ec;
-    co_await http::async_read_header(socket_, buffer_, parser, redirect_error(use_awaitable, ec));
+    // Between requests a connection may idle for idle_timeout (longer than any sensible think
+    // time, so the mock never closes a connection a load test meant to reuse). Once the first
+    // byte of a head is here, the whole head must follow within header_timeout: a slowloris
+    // client dribbling a byte at a time holds its connection no longer than that.
+    if (buffer_.size() == 0) {
+      ArmRequestDeadline(options.idle_timeout);
+      co_await socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
+                                  redirect_error(use_awaitable, ec));
+    }
+    if (!ec) {
+      ArmRequestDeadline(options.header_timeout);
+      co_await http::async_read_header(socket_, buffer_, parser, redirect_error(use_awaitable, ec));
+    }
     if (!ec && !parser.is_done()) {
+      ArmRequestDeadline(options.idle_timeout);
       // curl and others wait up to a second for this before sending a body, which would show up
       // as a phantom second of latency in every POST with a large prompt.
       const auto expect = parser.get()[http::field::expect];
@@ -91,7 +98,7 @@ awaitable<void> Connection::Serve() {
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
 
     Responder responder(*this, context_, request.version(), request.keep_alive(), request_read_at);
-    co_await Route(request, responder, context_);
+    co_await ServeRequest(request, responder, context_);
     if (!responder.finished() || !responder.keep_alive()) break;
   }
   CloseGracefully();
@@ -131,9 +138,9 @@ awaitable<error_code> Connection::WaitUntil(std::chrono::steady_clock::time_poin
   co_return ec;
 }
 
-void Connection::ArmIdleTimeout() {
+void Connection::ArmRequestDeadline(std::chrono::milliseconds timeout) {
   awaiting_request_ = true;
-  timer_.expires_after(kIdleTimeout);
+  timer_.expires_after(timeout);
   timer_.async_wait([self = shared_from_this()](error_code ec) {
     // The expiry check rejects a stale completion that was already queued when the request
     // arrived and the next wait began.

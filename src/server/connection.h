@@ -47,8 +47,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // next write (which may be many seconds later, and the first write after a close succeeds).
   void WatchForDisconnect();
 
+  // For a route that switches protocols (a WebSocket upgrade): the socket and the bytes received
+  // past the request, which the route reads and writes itself from then on. The connection still
+  // owns both, so Close() (server stop) ends the route's I/O too; it closes when the route ends.
+  boost::asio::ip::tcp::socket& upgraded_socket() { return socket_; }
+  boost::beast::flat_buffer& unparsed_bytes() { return buffer_; }
+
  private:
-  void ArmIdleTimeout();
+  // Closes the connection unless the request (or its next part) arrives within `timeout`.
+  void ArmRequestDeadline(std::chrono::milliseconds timeout);
   void CloseGracefully();
 
   boost::asio::ip::tcp::socket socket_;

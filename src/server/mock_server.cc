@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/latency_profile.h"
 #include "server/listen_address.h"
 #include "server/worker.h"
 
@@ -45,6 +46,7 @@ class MockServer::Impl {
   core::Result<void> Start() {
     const std::lock_guard lock(mutex_);
     if (!workers_.empty()) return core::MakeError("the mock server is already running");
+    if (auto profile = ValidateProfile(options_.profile); !profile) return profile.error();
     auto endpoint = ResolveListenEndpoint(options_.host, options_.port);
     if (!endpoint) return endpoint.error();
     int threads = options_.threads;

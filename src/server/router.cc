@@ -7,9 +7,14 @@
 #include <string_view>
 #include <utility>
 
+#include "server/bytes_route.h"
+#include "server/llm_routes.h"
+#include "server/metrics_route.h"
 #include "server/query_params.h"
 #include "server/sse_route.h"
 #include "server/stream_route.h"
+#include "server/transcribe_route.h"
+#include "server/ws_route.h"
 
 namespace stampede::server {
 namespace {
@@ -31,12 +36,23 @@ awaitable<void> SendText(Responder& responder, unsigned status, std::string body
 
 // Not a coroutine: it picks the route and returns the route's coroutine, so a stream that
 // lives for minutes does not also keep a router frame alive.
-awaitable<void> Route(const HttpRequest& request, Responder& responder, RouteContext& /*context*/) {
+awaitable<void> Route(const HttpRequest& request, Responder& responder, RouteContext& context) {
   const auto [path, query_string] = SplitTarget(request.target());
-  const bool known = path == "/health" || path == "/stream" || path == "/sse";
+  // The LLM APIs take POST (and answer 405 with their own error bodies).
+  if (IsLlmPath(path)) return RouteLlm(path, query_string, request, responder, context);
+  // WebSocket upgrades (GET) and audio uploads (POST) check their own methods.
+  if (IsWebSocketPath(path)) {
+    return RouteWebSocket(path, query_string, request, responder, context);
+  }
+  if (IsTranscribePath(path)) {
+    return RouteTranscribe(path, query_string, request, responder, context);
+  }
+  const bool known = path == "/health" || path == "/stream" || path == "/sse" ||
+                     path == "/metrics" || path.starts_with("/bytes/");
   if (!known) {
     return SendText(responder, 404,
-                    "not found: " + std::string(path) + " (try /stream, /sse or /health)\n");
+                    "not found: " + std::string(path) +
+                        " (try /stream, /sse, /bytes/<n>, /metrics or /health)\n");
   }
   if (request.method() != boost::beast::http::verb::get) {
     return SendText(responder, 405, "method not allowed: use GET\n", "Allow: GET\r\n");
@@ -45,12 +61,18 @@ awaitable<void> Route(const HttpRequest& request, Responder& responder, RouteCon
   if (path == "/stream") {
     auto spec = ParseStreamSpec(query);
     if (!spec) return SendText(responder, 400, spec.error().message + "\n");
-    return ServeStream(*spec, responder);
+    return ServeStream(*spec, responder, context.random);
   }
   if (path == "/sse") {
     auto spec = ParseSseSpec(query);
     if (!spec) return SendText(responder, 400, spec.error().message + "\n");
-    return ServeSse(*spec, responder);
+    return ServeSse(*spec, responder, context.random);
+  }
+  if (path == "/metrics") return ServeMetrics(responder, context.state);
+  if (path.starts_with("/bytes/")) {
+    auto spec = ParseBytesSpec(path, query, context.state.options.seed);
+    if (!spec) return SendText(responder, 400, spec.error().message + "\n");
+    return ServeBytes(*spec, responder);
   }
   // ?verbose names the process that answered: with --processes, which one the kernel chose.
   if (query.Has("verbose")) {
