@@ -30,9 +30,13 @@ std::atomic<int> g_interrupts{0};
 
 extern "C" void OnInterrupt(int) { g_interrupts.fetch_add(1); }
 
-// The demo's stream: the 1100 ms + 140 ms x ~400 chunks profile of a real LLM stress report,
-// scaled down to 300 ms to the first event and 20 ms x 50 events so five levels take seconds.
-constexpr const char* kDemoPath = "/sse?initial_ms=300&interval_ms=20&count=50&event_bytes=24";
+// The demo's stream: an OpenAI-style chat completion streamed by the mock with the 1100 ms +
+// 140 ms x ~400 chunks profile of a real LLM stress report scaled down to 300 ms to the first
+// token and 50 tokens 20 ms apart, so five levels take seconds.
+constexpr const char* kDemoPath = "/v1/chat/completions?ttft_ms=300&itl_ms=20";
+constexpr const char* kDemoBody =
+    R"({"model":"stampede-demo","stream":true,"max_tokens":50,)"
+    R"("messages":[{"role":"user","content":"Tell me a story about a load test."}]})";
 constexpr const char* kDemoLevels = "50,100,200,400,800";
 
 struct RunFlags {
@@ -243,12 +247,17 @@ int Run(RunFlags flags) {
       return 2;
     }
     flags.url = fmt::format("http://127.0.0.1:{}{}", mock->port(), kDemoPath);
+    flags.method = "POST";
+    flags.body = kDemoBody;
+    flags.headers.push_back("Content-Type: application/json");
     if (flags.users.empty()) flags.users = kDemoLevels;
     if (flags.min_events == 0) flags.min_events = 10;
     if (flags.min_bytes == "0") flags.min_bytes = "1KB";
-    std::fprintf(stderr,
-                 "stampede run: no URL given, so running the demo against the built-in mock "
-                 "(an LLM-like stream: 300 ms to the first event, then 50 events 20 ms apart)\n");
+    std::fprintf(
+        stderr,
+        "stampede run: no URL given, so running the demo against the built-in mock "
+        "(an OpenAI-style chat completion stream: 300 ms to the first token, then 50 tokens 20 ms "
+        "apart)\n");
   }
   if (flags.users.empty() && flags.scenario_file.empty()) flags.users = "10";
 

@@ -17,7 +17,7 @@ from harness import RunResult, run_stampede  # noqa: F401
 
 MS = 1_000_000  # nanoseconds
 DEMO_LEVELS = [50, 100, 200, 400, 800]
-DEMO_EVENTS = 50
+DEMO_EVENTS = 53  # the role chunk, 50 tokens, the finish chunk and [DONE]
 
 
 
