@@ -56,6 +56,17 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
       result.interrupted = true;
       break;
     }
+    // A cooldown between levels lets the target settle; Ctrl-C cuts it short.
+    if (index > 0 && scenario.load.cooldown > 0) {
+      const Nanos cooldown_end = MonotonicNow() + scenario.load.cooldown;
+      while (MonotonicNow() < cooldown_end && interrupts.load() == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      if (interrupts.load() > 0) {
+        result.interrupted = true;
+        break;
+      }
+    }
     const std::int64_t users = levels[index];
     sink.OnLevelStart(static_cast<int>(index), static_cast<int>(levels.size()), users);
 
@@ -66,12 +77,14 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
     const Nanos start = MonotonicNow();
     const Nanos level_end = burst ? 0 : start + scenario.load.duration;
 
-    // Users are dealt round-robin in blocks so each worker gets an equal share.
-    std::int64_t first_user = 0;
+    // Users are dealt round-robin (user u to worker u mod N), so each worker gets an equal
+    // share and a ramp starts users on every worker alike.
     for (int w = 0; w < threads; ++w) {
       const std::int64_t share = users / threads + (w < users % threads ? 1 : 0);
-      if (share > 0) workers[static_cast<std::size_t>(w)]->StartLevel(first_user, share, level_end);
-      first_user += share;
+      if (share > 0) {
+        workers[static_cast<std::size_t>(w)]->StartLevel(w, threads, share, level_end,
+                                                         scenario.load.ramp, users);
+      }
     }
 
     stats::Histogram level_ttfe = stats::Histogram::ForDurations();

@@ -14,7 +14,7 @@ using boost::system::error_code;
 using core::MonotonicNow;
 using core::Nanos;
 
-UserSession::UserSession(Worker& worker, std::int64_t user_index)
+UserSession::UserSession(Worker& worker, std::int64_t user_index, Nanos start_delay)
     : worker_(worker),
       user_index_(user_index),
       user_class_(
@@ -22,13 +22,16 @@ UserSession::UserSession(Worker& worker, std::int64_t user_index)
       connection_(worker.io()),
       observer_(scenario::StreamMode::kAuto),
       timer_(worker.io()),
-      think_timer_(worker.io()) {
+      think_timer_(worker.io()),
+      start_delay_(start_delay) {
   worker_.Register(this);
 }
 
 UserSession::~UserSession() { worker_.Unregister(this); }
 
 asio::awaitable<void> UserSession::Run(std::shared_ptr<UserSession> self) {
+  co_await self->Pause(self->start_delay_);
+  if (self->cancelled_) co_return;
   do {
     co_await self->RunSteps(self->user_class_.steps);
     ++self->iteration_;

@@ -28,7 +28,8 @@ struct RequestOutcome {
 
 class UserSession : public std::enable_shared_from_this<UserSession> {
  public:
-  UserSession(Worker& worker, std::int64_t user_index);
+  // The user starts its first iteration `start_delay` after it is created (a ramp).
+  UserSession(Worker& worker, std::int64_t user_index, core::Nanos start_delay = 0);
   ~UserSession();
 
   // Runs the user's iterations (one in burst mode): its class's steps in order each time.
@@ -68,6 +69,7 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
   Deadline fired_ = Deadline::kNone;
   bool cancelled_ = false;
   std::int64_t iteration_ = 0;
+  core::Nanos start_delay_ = 0;
   std::string request_bytes_;  // a templated request, built for this user and iteration
 };
 

@@ -46,15 +46,22 @@ void Worker::Join() {
   thread_.join();
 }
 
-void Worker::StartLevel(std::int64_t first_user, std::int64_t users, core::Nanos level_end) {
+void Worker::StartLevel(std::int64_t first_user, std::int64_t stride, std::int64_t users,
+                        core::Nanos level_end, core::Nanos ramp, std::int64_t level_users) {
   active_users_.fetch_add(users, std::memory_order_acq_rel);
-  asio::post(io_, [this, first_user, users, level_end] {
+  asio::post(io_, [this, first_user, stride, users, level_end, ramp, level_users] {
     level_end_ = level_end;
     burst_ = level_end == 0;
     stopping_ = false;
     cancelling_ = false;
     for (std::int64_t i = 0; i < users; ++i) {
-      auto session = std::make_shared<UserSession>(*this, first_user + i);
+      const std::int64_t user = first_user + i * stride;
+      const core::Nanos delay =
+          ramp > 0 && level_users > 0
+              ? static_cast<core::Nanos>(static_cast<double>(ramp) * static_cast<double>(user) /
+                                         static_cast<double>(level_users))
+              : 0;
+      auto session = std::make_shared<UserSession>(*this, user, delay);
       asio::co_spawn(io_, UserSession::Run(std::move(session)), [this](std::exception_ptr error) {
         if (error) {
           try {

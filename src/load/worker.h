@@ -51,7 +51,10 @@ class Worker {
   // --- Called by the coordinator thread.
   // Starts `users` users now. `level_end` is when duration-mode users stop starting
   // iterations; 0 means burst (one iteration each).
-  void StartLevel(std::int64_t first_user, std::int64_t users, core::Nanos level_end);
+  // Starts `users` users now, numbered first_user, first_user + stride, ... With a ramp, user u
+  // of the level's `level_users` starts u * ramp / level_users late.
+  void StartLevel(std::int64_t first_user, std::int64_t stride, std::int64_t users,
+                  core::Nanos level_end, core::Nanos ramp = 0, std::int64_t level_users = 0);
   // No user starts another iteration; requests in flight go on.
   void StopNewWork();
   // Every request in flight is cut and counted as interrupted.

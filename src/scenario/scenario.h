@@ -124,6 +124,8 @@ struct LoadProfile {
   LoadMode mode = LoadMode::kBurst;
   core::Nanos duration = 0;                        // per level, kDuration only
   core::Nanos graceful_stop = 10 * core::kSecond;  // kDuration: time in-flight requests get
+  core::Nanos ramp = 0;      // users of a level start evenly spread over this time (0: at once)
+  core::Nanos cooldown = 0;  // pause between levels
 };
 
 // A pause between steps: fixed when min == max, else uniform in [min, max].

@@ -129,7 +129,8 @@ class Loader {
 
   void LoadProfile(const YAML::Node& load, Scenario& scenario) const {
     if (!load.IsMap()) Fail(load, "\"load\" must be a mapping, e.g. {levels: [10, 50]}");
-    CheckKeys(load, "load", {"levels", "mode", "duration", "graceful_stop", "threads"});
+    CheckKeys(load, "load",
+              {"levels", "mode", "duration", "graceful_stop", "threads", "ramp", "cooldown"});
     auto& profile = scenario.load;
     const auto levels = load["levels"];
     if (!levels) Fail(load, "missing \"levels\": users per level, e.g. levels: [100, 250, 500]");
@@ -157,6 +158,8 @@ class Loader {
       }
     }
     if (const auto graceful = load["graceful_stop"]) profile.graceful_stop = Duration(graceful);
+    if (const auto ramp = load["ramp"]) profile.ramp = Duration(ramp);
+    if (const auto cooldown = load["cooldown"]) profile.cooldown = Duration(cooldown);
     if (const auto threads = load["threads"])
       scenario.threads = static_cast<int>(Integer(threads, 1));
   }

@@ -38,6 +38,10 @@ using WebSocket = websocket::stream<PrefetchedSocket>;
 constexpr std::string_view kEchoPath = "/ws/echo";
 constexpr std::string_view kAsrPath = "/ws/asr";
 
+// A client can send frames far faster than a long delay lets their replies go; past this many
+// waiting replies its connection is cut rather than let the queue grow without bound.
+constexpr std::size_t kMaxPendingReplies = 10'000;
+
 enum class Session { kEcho, kAsr };
 
 // Owns its strings, so RouteWebSocket can return it after the request's locals are gone.
@@ -171,6 +175,11 @@ awaitable<void> RunAsr(WebSocket& ws, Connection& connection, AsrSpec spec, Rout
       if (ended) outbox.replies.push_back(session.OnEnd(arrived));
     }
     message.consume(message.size());
+    if (outbox.replies.size() > kMaxPendingReplies) {
+      outbox.failed = true;
+      connection.Close();
+      break;
+    }
     outbox.wake.cancel();
     // After the end the sender closes; Beast's close reads (and drops) what else comes.
     if (ended) break;

@@ -394,6 +394,14 @@ TEST_F(WsRouteTest, MalformedFramesCloseWithTheProtocolsCodeAndSpareOtherSession
   EXPECT_EQ(frame->payload, "still here");
 }
 
+TEST_F(WsRouteTest, AsrCutsAClientThatOutrunsItsRepliesByFar) {
+  auto client = Upgrade("/ws/asr?delay_ms=60000");
+  std::string frames;
+  for (int k = 0; k < 10'001; ++k) frames += ClientFrame(0x82, "a");
+  client->Send(frames);
+  EXPECT_TRUE(client->SeesEof());
+}
+
 TEST_F(WsRouteTest, StopClosesOpenSessionsPromptly) {
   auto echo = Upgrade("/ws/echo");
   auto asr = Upgrade("/ws/asr?delay_ms=60000");
