@@ -45,6 +45,8 @@ struct RunFlags {
   std::string mode = "burst";
   std::string duration;
   std::string graceful_stop = "10s";
+  std::string ramp = "0s";
+  std::string cooldown = "0s";
   std::string stream = "auto";
   std::string method = "GET";
   std::vector<std::string> headers;
@@ -110,7 +112,9 @@ core::Result<scenario::Scenario> BuildScenario(const RunFlags& flags, const std:
         DurationFlag{"--ttfb-timeout", flags.ttfb_timeout, request.timeouts.ttfb},
         DurationFlag{"--idle-timeout", flags.idle_timeout, request.timeouts.idle},
         DurationFlag{"--timeout", flags.total_timeout, request.timeouts.total},
-        DurationFlag{"--graceful-stop", flags.graceful_stop, model.load.graceful_stop}}) {
+        DurationFlag{"--graceful-stop", flags.graceful_stop, model.load.graceful_stop},
+        DurationFlag{"--ramp", flags.ramp, model.load.ramp},
+        DurationFlag{"--cooldown", flags.cooldown, model.load.cooldown}}) {
     auto parsed = core::ParseDuration(flag.text);
     if (!parsed) return core::MakeError(fmt::format("{}: {}", flag.name, parsed.error().message));
     flag.target = *parsed;
@@ -316,6 +320,9 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
                   "Length of each level (implies --mode duration)");
   run->add_option("--graceful-stop", flags->graceful_stop,
                   "Duration mode: time in-flight requests get after a level ends");
+  run->add_option("--ramp", flags->ramp,
+                  "Start each level's users evenly over this time (default: all at once)");
+  run->add_option("--cooldown", flags->cooldown, "Pause between levels");
   run->add_option("--stream", flags->stream,
                   "How the body splits into events: auto (from Content-Type), none, chunked, sse");
   run->add_option("-X,--method", flags->method, "HTTP method");

@@ -291,3 +291,26 @@ TEST_F(EngineScenarioTest, StepsLoopsAndWeightedClassesAreCountedPerStep) {
 
 }  // namespace
 }  // namespace stampede
+
+namespace stampede {
+namespace {
+
+TEST_F(EngineMockTest, RampSpreadsStartsAndCooldownPausesBetweenLevels) {
+  auto model = Make("/sse?count=1&interval_ms=1&event_bytes=4", {10, 10});
+  model.load.ramp = 400 * kMillisecond;
+  model.load.cooldown = 300 * kMillisecond;
+  auto result = RunOk(model);
+  ASSERT_EQ(result.levels.size(), 2u);
+  for (const auto& level : result.levels) {
+    EXPECT_EQ(level.stats.succeeded, 10);
+    // The last of 10 users starts 9/10 of the ramp late.
+    EXPECT_GE(level.duration, 0.36);
+    EXPECT_LT(level.duration, 1.0);
+  }
+  const double gap = result.levels[1].started_at -
+                     (result.levels[0].started_at + result.levels[0].duration);
+  EXPECT_GE(gap, 0.29);
+}
+
+}  // namespace
+}  // namespace stampede
