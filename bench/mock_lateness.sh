@@ -3,7 +3,9 @@
 # p99 passes 5 ms: `stampede serve --threads 1` against the Python aiohttp mock
 # (bench/peers/aiohttp_sse_mock.py), both one event loop on one core, both driven by the same
 # `stampede run` client. Also the server's memory per open stream (RSS growth / streams).
-#   bench/mock_lateness.sh [BUILD_DIR] [SECONDS] [STREAMS...]
+# RAMP (default 1s, one event interval) spreads the streams' starts so their events are not all
+# due in the same millisecond; RAMP=0s starts them all at once (the worst case).
+#   [RAMP=1s] bench/mock_lateness.sh [BUILD_DIR] [SECONDS] [STREAMS...]
 set -euo pipefail
 build=${1:-build/release}
 seconds=${2:-10}
@@ -51,9 +53,9 @@ for server in stampede aiohttp; do
     base=$(rss_kb "$server_pid")
     url="http://127.0.0.1:$port/sse?interval_ms=1000&count=$seconds&event_bytes=16"
     "$stampede" run "$url" --users "$streams" --no-progress --json "$out/run.json" \
-      --timeout "$((seconds * 6))s" >/dev/null 2>&1 &
+      --timeout "$((seconds * 6))s" --ramp "${RAMP:-1s}" >/dev/null 2>&1 &
     client=$!
-    sleep "$((seconds / 2))"
+    sleep "$((seconds / 2 + 1))"
     held=$(rss_kb "$server_pid")
     wait "$client" || true
     p99=$(lateness_p99_ms "$server")

@@ -46,6 +46,9 @@ struct RunFlags {
   std::string duration;
   std::string graceful_stop = "10s";
   std::string ramp = "0s";
+  std::string rate;
+  std::string arrival = "poisson";
+  std::int64_t max_in_flight = 10'000;
   std::string cooldown = "0s";
   std::string stream = "auto";
   std::string method = "GET";
@@ -129,10 +132,26 @@ core::Result<scenario::Scenario> BuildScenario(const RunFlags& flags, const std:
   request.checks.min_bytes = *min_bytes;
   request.insecure = flags.insecure;
 
-  auto levels = core::ParseCountList(flags.users);
-  if (!levels) return core::MakeError("--users: " + levels.error().message);
-  model.load.levels = *levels;
-  if (flags.mode == "duration" || !flags.duration.empty()) {
+  if (!flags.rate.empty()) {
+    auto rates = scenario::ParseRateList(flags.rate);
+    if (!rates) return core::MakeError("--rate: " + rates.error().message);
+    model.load.rates = *rates;
+    model.load.mode = scenario::LoadMode::kRate;
+    auto duration = core::ParseDuration(flags.duration.empty() ? "30s" : flags.duration);
+    if (!duration) return core::MakeError("--duration: " + duration.error().message);
+    model.load.duration = *duration;
+    if (flags.arrival != "poisson" && flags.arrival != "constant") {
+      return core::MakeError("--arrival: use poisson or constant");
+    }
+    model.load.poisson = flags.arrival == "poisson";
+    model.load.max_in_flight = flags.max_in_flight;
+  } else {
+    auto levels = core::ParseCountList(flags.users);
+    if (!levels) return core::MakeError("--users: " + levels.error().message);
+    model.load.levels = *levels;
+  }
+  if (!flags.rate.empty()) {
+  } else if (flags.mode == "duration" || !flags.duration.empty()) {
     if (flags.mode == "burst" && !flags.duration.empty()) {
       model.load.mode = scenario::LoadMode::kDuration;
     } else if (flags.mode != "duration") {
@@ -163,6 +182,9 @@ stats::RunConfig DescribeConfig(const scenario::Scenario& model, const RunFlags&
   config.stream = std::string(scenario::ToString(request.stream));
   config.mode = std::string(scenario::ToString(model.load.mode));
   config.levels = model.load.levels;
+  config.rates = model.load.rates;
+  config.arrival = model.load.poisson ? "poisson" : "constant";
+  config.max_in_flight = model.load.max_in_flight;
   config.duration = static_cast<double>(model.load.duration) / 1e9;
   config.threads = model.threads;
   config.connect_timeout = static_cast<double>(request.timeouts.connect) / 1e9;
@@ -231,6 +253,13 @@ core::Result<scenario::Scenario> LoadScenarioWithFlags(const RunFlags& flags) {
     model->load.mode = scenario::LoadMode::kDuration;
     model->load.duration = *duration;
   }
+  if (!flags.rate.empty()) {
+    auto rates = scenario::ParseRateList(flags.rate);
+    if (!rates) return core::MakeError("--rate: " + rates.error().message);
+    model->load.rates = *rates;
+    model->load.mode = scenario::LoadMode::kRate;
+    if (model->load.duration <= 0) model->load.duration = 30 * core::kSecond;
+  }
   if (flags.threads > 0) model->threads = flags.threads;
   if (auto valid = scenario::Validate(*model); !valid) return valid.error();
   return model;
@@ -263,7 +292,9 @@ int Run(RunFlags flags) {
         "(an OpenAI-style chat completion stream: 300 ms to the first token, then 50 tokens 20 ms "
         "apart)\n");
   }
-  if (flags.users.empty() && flags.scenario_file.empty()) flags.users = "10";
+  if (flags.users.empty() && flags.scenario_file.empty() && flags.rate.empty()) {
+    flags.users = "10";
+  }
 
   auto model =
       flags.scenario_file.empty() ? BuildScenario(flags, flags.url) : LoadScenarioWithFlags(flags);
@@ -320,6 +351,12 @@ void RegisterRunCommand(CLI::App& app, int& exit_code) {
                   "Length of each level (implies --mode duration)");
   run->add_option("--graceful-stop", flags->graceful_stop,
                   "Duration mode: time in-flight requests get after a level ends");
+  run->add_option(
+      "--rate", flags->rate,
+      "The open model: arrivals per second per level, e.g. 10,50,100 (with --duration)");
+  run->add_option("--arrival", flags->arrival, "Open model arrivals: poisson or constant");
+  run->add_option("--max-in-flight", flags->max_in_flight,
+                  "Open model: iterations running at once beyond which arrivals are dropped");
   run->add_option("--ramp", flags->ramp,
                   "Start each level's users evenly over this time (default: all at once)");
   run->add_option("--cooldown", flags->cooldown, "Pause between levels");

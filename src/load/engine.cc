@@ -50,8 +50,10 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
   result.started_at = core::WallNowSeconds();
   const auto& levels = scenario.load.levels;
   const bool burst = scenario.load.mode == scenario::LoadMode::kBurst;
+  const bool open_model = scenario.load.mode == scenario::LoadMode::kRate;
+  const std::size_t level_count = open_model ? scenario.load.rates.size() : levels.size();
 
-  for (std::size_t index = 0; index < levels.size(); ++index) {
+  for (std::size_t index = 0; index < level_count; ++index) {
     if (interrupts.load() > 0) {
       result.interrupted = true;
       break;
@@ -67,30 +69,38 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
         break;
       }
     }
-    const std::int64_t users = levels[index];
-    sink.OnLevelStart(static_cast<int>(index), static_cast<int>(levels.size()), users);
+    const std::int64_t users = open_model ? 0 : levels[index];
+    const double rate = open_model ? scenario.load.rates[index] : 0;
+    sink.OnLevelStart(static_cast<int>(index), static_cast<int>(level_count), users);
 
     stats::LevelResult level;
     level.index = static_cast<int>(index);
     level.users = users;
+    level.rate = rate;
     level.started_at = core::WallNowSeconds();
     const Nanos start = MonotonicNow();
     const Nanos level_end = burst ? 0 : start + scenario.load.duration;
 
     // Users are dealt round-robin (user u to worker u mod N), so each worker gets an equal
     // share and a ramp starts users on every worker alike.
+    // In the open model each worker runs its share of the arrivals (splitting a Poisson process
+    // gives Poisson processes).
     for (int w = 0; w < threads; ++w) {
-      const std::int64_t share = users / threads + (w < users % threads ? 1 : 0);
-      if (share > 0) {
-        workers[static_cast<std::size_t>(w)]->StartLevel(w, threads, share, level_end,
-                                                         scenario.load.ramp, users);
+      auto& worker = *workers[static_cast<std::size_t>(w)];
+      if (open_model) {
+        const std::int64_t max_in_flight = (scenario.load.max_in_flight + threads - 1) / threads;
+        worker.StartArrivals(rate / threads, scenario.load.poisson, start, level_end, max_in_flight,
+                             w, threads);
+        continue;
       }
+      const std::int64_t share = users / threads + (w < users % threads ? 1 : 0);
+      if (share > 0) worker.StartLevel(w, threads, share, level_end, scenario.load.ramp, users);
     }
 
     stats::Histogram level_ttfe = stats::Histogram::ForDurations();
     stats::LiveStatus live;
     live.level_index = static_cast<int>(index);
-    live.level_count = static_cast<int>(levels.size());
+    live.level_count = static_cast<int>(level_count);
     live.users = users;
     Nanos next_tick = start + options_.progress_interval;
     Nanos drain_until = 0;
@@ -144,12 +154,15 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
     const Nanos end = MonotonicNow();
     record_interval(end);
     level.duration = static_cast<double>(end - start) / 1e9;
-    std::vector<std::future<std::vector<stats::LevelStats>>> futures;
+    std::vector<std::future<WorkerLevelStats>> futures;
     for (auto& worker : workers) futures.push_back(worker->TakeLevelStats());
     for (const auto& request : (*plan)->requests) level.steps.push_back({request.name, {}});
     for (auto& future : futures) {
-      const auto steps = future.get();
-      for (std::size_t i = 0; i < steps.size(); ++i) level.steps[i].stats.Merge(steps[i]);
+      const WorkerLevelStats taken = future.get();
+      for (std::size_t i = 0; i < taken.steps.size(); ++i) {
+        level.steps[i].stats.Merge(taken.steps[i]);
+      }
+      level.arrivals.Merge(taken.arrivals);
     }
     // "consistent": every successful body of the step like the most common one; the others
     // fail check.consistent (their timings stay in the histograms).
@@ -171,7 +184,7 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
     sink.OnLevelEnd(level);
     result.levels.push_back(std::move(level));
     if (interrupts.load() > 0) {
-      result.interrupted = index + 1 < levels.size() || result.levels.back().interrupted;
+      result.interrupted = index + 1 < level_count || result.levels.back().interrupted;
       break;
     }
   }

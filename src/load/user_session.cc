@@ -14,7 +14,8 @@ using boost::system::error_code;
 using core::MonotonicNow;
 using core::Nanos;
 
-UserSession::UserSession(Worker& worker, std::int64_t user_index, Nanos start_delay)
+UserSession::UserSession(Worker& worker, std::int64_t user_index, Nanos start_delay,
+                         Nanos intended_start)
     : worker_(worker),
       user_index_(user_index),
       user_class_(
@@ -23,7 +24,8 @@ UserSession::UserSession(Worker& worker, std::int64_t user_index, Nanos start_de
       observer_(scenario::StreamMode::kAuto),
       timer_(worker.io()),
       think_timer_(worker.io()),
-      start_delay_(start_delay) {
+      start_delay_(start_delay),
+      intended_start_(intended_start) {
   worker_.Register(this);
 }
 
@@ -72,7 +74,8 @@ asio::awaitable<void> UserSession::RunSteps(const std::vector<PlannedStep>& step
           ++attempts;
           outcome = co_await Request(request);
         }
-        worker_.Record(request.id, outcome, observer_, attempts, MonotonicNow() - start);
+        worker_.Record(request.id, outcome, observer_, attempts, MonotonicNow() - start,
+                       intended_start_);
         break;
       }
       case Kind::kThink:
@@ -83,6 +86,8 @@ asio::awaitable<void> UserSession::RunSteps(const std::vector<PlannedStep>& step
         break;
       case Kind::kGroup:
         co_await RunSteps(step.steps);
+        break;
+      case Kind::kWs:  // TODO(ws steps): the WebSocket step is being wired in
         break;
     }
   }

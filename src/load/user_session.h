@@ -29,7 +29,9 @@ struct RequestOutcome {
 class UserSession : public std::enable_shared_from_this<UserSession> {
  public:
   // The user starts its first iteration `start_delay` after it is created (a ramp).
-  UserSession(Worker& worker, std::int64_t user_index, core::Nanos start_delay = 0);
+  // `intended_start` is the open model's intended start of its one iteration (-1: closed).
+  UserSession(Worker& worker, std::int64_t user_index, core::Nanos start_delay = 0,
+              core::Nanos intended_start = -1);
   ~UserSession();
 
   // Runs the user's iterations (one in burst mode): its class's steps in order each time.
@@ -70,6 +72,7 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
   bool cancelled_ = false;
   std::int64_t iteration_ = 0;
   core::Nanos start_delay_ = 0;
+  core::Nanos intended_start_ = -1;
   std::string request_bytes_;  // a templated request, built for this user and iteration
 };
 

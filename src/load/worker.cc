@@ -4,9 +4,13 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <exception>
 
+#include "load/arrival_schedule.h"
 #include "load/user_session.h"
 
 namespace stampede::load {
@@ -105,14 +109,65 @@ std::future<IntervalSnapshot> Worker::CollectInterval() {
   return future;
 }
 
-std::future<std::vector<stats::LevelStats>> Worker::TakeLevelStats() {
-  auto promise = std::make_shared<std::promise<std::vector<stats::LevelStats>>>();
+std::future<WorkerLevelStats> Worker::TakeLevelStats() {
+  auto promise = std::make_shared<std::promise<WorkerLevelStats>>();
   auto future = promise->get_future();
   asio::post(io_, [this, promise] {
-    promise->set_value(std::move(steps_));
+    promise->set_value(WorkerLevelStats{std::move(steps_), std::move(arrivals_)});
     steps_ = std::vector<stats::LevelStats>(plan_.requests.size());
+    arrivals_ = stats::ArrivalStats();
   });
   return future;
+}
+
+void Worker::StartArrivals(double rate, bool poisson, core::Nanos start, core::Nanos end,
+                           std::int64_t max_in_flight, std::int64_t first_user,
+                           std::int64_t stride) {
+  // The arrival loop counts as an active user, so the level waits for it to end.
+  active_users_.fetch_add(1, std::memory_order_acq_rel);
+  asio::post(io_, [this, rate, poisson, start, end, max_in_flight, first_user, stride] {
+    level_end_ = end;
+    burst_ = true;  // each arrival runs its class's steps once
+    stopping_ = false;
+    cancelling_ = false;
+    asio::co_spawn(io_, ArrivalLoop(rate, poisson, start, end, max_in_flight, first_user, stride),
+                   [this](std::exception_ptr error) {
+                     if (error) std::fprintf(stderr, "stampede: worker %d: arrivals failed\n", id_);
+                     OnUserFinished();
+                   });
+  });
+}
+
+asio::awaitable<void> Worker::ArrivalLoop(double rate, bool poisson, core::Nanos start,
+                                          core::Nanos end, std::int64_t max_in_flight,
+                                          std::int64_t first_user, std::int64_t stride) {
+  ArrivalSchedule schedule(rate, poisson, random_, start);
+  asio::steady_timer timer(io_);
+  std::int64_t arrival = 0;
+  while (!stopping_ && !cancelling_) {
+    const core::Nanos intended = schedule.Next();
+    if (intended >= end) break;
+    timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::nanoseconds(intended)));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping_ || cancelling_) break;
+    const core::Nanos lateness = core::MonotonicNow() - intended;
+    ++arrivals_.intended;
+    arrivals_.lateness.Record(lateness);
+    if (lateness > core::kMillisecond) ++arrivals_.late;
+    if (static_cast<std::int64_t>(sessions_.size()) >= max_in_flight) {
+      ++arrivals_.dropped;
+      continue;
+    }
+    ++arrivals_.started;
+    active_users_.fetch_add(1, std::memory_order_acq_rel);
+    auto session = std::make_shared<UserSession>(*this, first_user + arrival * stride, 0, intended);
+    ++arrival;
+    asio::co_spawn(io_, UserSession::Run(std::move(session)), [this](std::exception_ptr error) {
+      if (error) std::fprintf(stderr, "stampede: worker %d: user failed unexpectedly\n", id_);
+      OnUserFinished();
+    });
+  }
 }
 
 void Worker::OnConnected(int request_id, core::Nanos connect_time) {
@@ -137,7 +192,7 @@ void Worker::RecordRetriedAttempt(int request_id, const std::string& category,
 }
 
 void Worker::Record(int request_id, const RequestOutcome& outcome, const ResponseObserver& response,
-                    int attempts, core::Nanos request_time) {
+                    int attempts, core::Nanos request_time, core::Nanos intended_start) {
   --in_request_;
   stats::LevelStats& step = steps_[static_cast<std::size_t>(request_id)];
   ++step.attempts;
@@ -181,6 +236,7 @@ void Worker::Record(int request_id, const RequestOutcome& outcome, const Respons
   step[Metric::kEvents].Record(response.events());
   step[Metric::kBytes].Record(response.bytes());
   step[Metric::kRequest].Record(request_time);
+  if (intended_start >= 0) step[Metric::kIntended].Record(core::MonotonicNow() - intended_start);
 }
 
 }  // namespace stampede::load

@@ -14,11 +14,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "asio/awaitable.h"
 #include "core/random.h"
 #include "core/time.h"
 #include "load/run_plan.h"
 #include "stats/histogram.h"
 #include "stats/level_stats.h"
+#include "stats/run_result.h"
 
 namespace stampede::load {
 
@@ -36,6 +38,12 @@ struct IntervalSnapshot {
   stats::Histogram ttfe = stats::Histogram::ForDurations();  // first events seen in the interval
 
   void Merge(const IntervalSnapshot& other);
+};
+
+// What a worker hands back at the end of a level.
+struct WorkerLevelStats {
+  std::vector<stats::LevelStats> steps;  // per request step, in RunPlan::requests order
+  stats::ArrivalStats arrivals;          // open model
 };
 
 class Worker {
@@ -61,8 +69,12 @@ class Worker {
   void CancelAll();
   std::future<IntervalSnapshot> CollectInterval();
   // The level's stats, leaving the worker's empty for the next level.
-  // Per request step, in RunPlan::requests order.
-  std::future<std::vector<stats::LevelStats>> TakeLevelStats();
+  std::future<WorkerLevelStats> TakeLevelStats();
+  // The open model: from `start` until `end`, iterations arrive at `rate` per second (this
+  // worker's share), each run by a new user numbered first_user, first_user + stride, ...;
+  // an arrival finding max_in_flight iterations running is dropped.
+  void StartArrivals(double rate, bool poisson, core::Nanos start, core::Nanos end,
+                     std::int64_t max_in_flight, std::int64_t first_user, std::int64_t stride);
   // Users of the current level that have not finished.
   std::int64_t active_users() const { return active_users_.load(std::memory_order_acquire); }
 
@@ -79,8 +91,9 @@ class Worker {
   void OnProgress(std::int64_t new_events, std::int64_t new_bytes);
   void OnFirstEvent(core::Nanos ttfe) { interval_.ttfe.Record(ttfe); }
   // The final attempt of a request: `attempts` in all, `request_time` as the user saw it.
+  // `intended_start` is the open model's intended start of the iteration (-1: closed model).
   void Record(int request_id, const RequestOutcome& outcome, const ResponseObserver& response,
-              int attempts, core::Nanos request_time);
+              int attempts, core::Nanos request_time, core::Nanos intended_start);
   // An attempt that failed with `category` and will be sent again.
   void RecordRetriedAttempt(int request_id, const std::string& category,
                             const ResponseObserver& response);
@@ -88,6 +101,10 @@ class Worker {
   void OnUserFinished() { active_users_.fetch_sub(1, std::memory_order_acq_rel); }
 
  private:
+  boost::asio::awaitable<void> ArrivalLoop(double rate, bool poisson, core::Nanos start,
+                                           core::Nanos end, std::int64_t max_in_flight,
+                                           std::int64_t first_user, std::int64_t stride);
+
   int id_;
   const RunPlan& plan_;
   boost::asio::io_context io_{1};
@@ -103,6 +120,7 @@ class Worker {
   std::int64_t in_request_ = 0;
   std::unordered_set<UserSession*> sessions_;
   std::vector<stats::LevelStats> steps_;  // per request step
+  stats::ArrivalStats arrivals_;
   core::Random random_;
   IntervalSnapshot interval_;
 };

@@ -17,6 +17,11 @@ namespace {
 
 std::string Percent(double rate) { return fmt::format("{:.1f}%", rate * 100.0); }
 
+// "200" users in the closed model, "50/s" arrivals in the open one.
+std::string LevelLoad(const stats::LevelResult& level) {
+  return level.rate > 0 ? fmt::format("{:g}/s", level.rate) : std::to_string(level.users);
+}
+
 std::string DurationOrDash(const stats::Histogram& histogram, double value) {
   return histogram.empty() ? "-" : FormatDuration(static_cast<core::Nanos>(value));
 }
@@ -71,9 +76,9 @@ std::string FormatProgressLine(const stats::LiveStatus& status) {
 
 std::string FormatLevelLine(const stats::LevelResult& level, int level_count) {
   const auto& ttfe = level.stats[Metric::kTtfe];
-  return fmt::format("level {}/{} · {} users: {} ok ({}/{}), ttfe p95 {}, {:.1f} req/s, {:.1f}s{}",
-                     level.index + 1, level_count, level.users, Percent(level.SuccessRate()),
-                     level.stats.succeeded, level.stats.requests,
+  return fmt::format("level {}/{} · {}{}: {} ok ({}/{}), ttfe p95 {}, {:.1f} req/s, {:.1f}s{}",
+                     level.index + 1, level_count, LevelLoad(level), level.rate > 0 ? "" : " users",
+                     Percent(level.SuccessRate()), level.stats.succeeded, level.stats.requests,
                      DurationOrDash(ttfe, static_cast<double>(ttfe.ValueAtPercentile(95))),
                      level.RequestsPerSecond(), level.duration,
                      level.interrupted ? " (interrupted)" : "");
@@ -94,7 +99,7 @@ std::string FormatLevelTable(const stats::RunResult& result) {
     const auto& count = s[events ? Metric::kEvents : Metric::kChunks];
     const auto& bytes = s[Metric::kBytes];
     rows.push_back({
-        fmt::format("{}{}", level.users, level.interrupted ? "*" : ""),
+        fmt::format("{}{}", LevelLoad(level), level.interrupted ? "*" : ""),
         Percent(level.SuccessRate()),
         Percent(level.CompleteRate()),
         DurationOrDash(e2e, e2e.Mean()),
@@ -146,7 +151,9 @@ std::string FormatErrorBreakdown(const stats::RunResult& result) {
   if (categories.empty()) return "errors: none\n";
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header{"errors"};
-  for (const auto& level : result.levels) header.push_back(fmt::format("{} users", level.users));
+  for (const auto& level : result.levels) {
+    header.push_back(level.rate > 0 ? LevelLoad(level) : fmt::format("{} users", level.users));
+  }
   header.push_back("total");
   rows.push_back(std::move(header));
   for (const auto& category : categories) {
@@ -170,8 +177,13 @@ std::string FormatSummary(const stats::RunResult& result) {
   for (std::size_t i = 0; i < c.levels.size(); ++i) {
     levels += (i ? "," : "") + std::to_string(c.levels[i]);
   }
-  std::string mode = c.mode == "burst" ? "burst (each user one request, all at once)"
-                                       : fmt::format("duration {:.0f}s per level", c.duration);
+  for (std::size_t i = 0; i < c.rates.size(); ++i) {
+    levels += fmt::format("{}{:g}/s", i ? "," : "", c.rates[i]);
+  }
+  std::string mode = c.mode == "burst"  ? "burst (each user one request, all at once)"
+                     : c.mode == "rate" ? fmt::format("open model, {} arrivals, {:.0f}s per level",
+                                                      c.arrival, c.duration)
+                                        : fmt::format("duration {:.0f}s per level", c.duration);
   std::string out =
       fmt::format("\nstampede · {} {}{} · stream {} · levels {} · {}\n\n", c.method, c.target,
                   c.embedded_mock ? " (built-in mock)" : "", c.stream, levels, mode);
@@ -182,6 +194,19 @@ std::string FormatSummary(const stats::RunResult& result) {
   }
   out += "\n";
   out += FormatErrorBreakdown(result);
+  for (const auto& level : result.levels) {
+    if (level.rate <= 0) continue;
+    const auto& a = level.arrivals;
+    out += fmt::format(
+        "\n{}: {} arrivals due, {} started, {} dropped (max in flight), {} late "
+        "(start lateness p99 {})",
+        LevelLoad(level), a.intended, a.started, a.dropped, a.late,
+        a.lateness.empty() ? "-" : FormatDuration(a.lateness.ValueAtPercentile(99)));
+  }
+  if (std::any_of(result.levels.begin(), result.levels.end(),
+                  [](const auto& level) { return level.rate > 0; })) {
+    out += "\n";
+  }
   if (result.client_peak_rss_bytes > 0) {
     out += fmt::format("\nclient peak memory: {}\n",
                        core::FormatBytes(static_cast<double>(result.client_peak_rss_bytes)));

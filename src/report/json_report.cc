@@ -111,6 +111,12 @@ json LevelToJson(const stats::LevelResult& level) {
   json out = StatsToJson(level.stats);
   out["index"] = level.index;
   out["users"] = level.users;
+  out["rate"] = level.rate;
+  out["arrivals"] = {{"intended", level.arrivals.intended},
+                     {"started", level.arrivals.started},
+                     {"dropped", level.arrivals.dropped},
+                     {"late", level.arrivals.late},
+                     {"lateness", HistogramToJson(level.arrivals.lateness, true)}};
   out["started_at"] = level.started_at;
   out["duration_s"] = level.duration;
   out["interrupted"] = level.interrupted;
@@ -143,6 +149,18 @@ core::Result<stats::LevelResult> LevelFromJson(const json& in) {
   stats::LevelResult level;
   level.index = in.at("index").get<int>();
   level.users = in.at("users").get<std::int64_t>();
+  level.rate = in.value("rate", 0.0);
+  if (const auto arrivals = in.find("arrivals"); arrivals != in.end()) {
+    level.arrivals.intended = arrivals->at("intended").get<std::int64_t>();
+    level.arrivals.started = arrivals->at("started").get<std::int64_t>();
+    level.arrivals.dropped = arrivals->at("dropped").get<std::int64_t>();
+    level.arrivals.late = arrivals->at("late").get<std::int64_t>();
+    if (auto restored = HistogramFromJson(arrivals->at("lateness"), level.arrivals.lateness);
+        !restored) {
+      return core::MakeError(
+          fmt::format("level {} arrivals: {}", level.index, restored.error().message));
+    }
+  }
   level.started_at = in.at("started_at").get<double>();
   level.duration = in.at("duration_s").get<double>();
   level.interrupted = in.at("interrupted").get<bool>();
@@ -184,6 +202,9 @@ json ToJson(const stats::RunResult& result) {
                    {"stream", c.stream},
                    {"mode", c.mode},
                    {"levels", c.levels},
+                   {"rates", c.rates},
+                   {"arrival", c.arrival},
+                   {"max_in_flight", c.max_in_flight},
                    {"duration_s", c.duration},
                    {"threads", c.threads},
                    {"timeouts_s",
@@ -227,6 +248,9 @@ core::Result<stats::RunResult> FromJson(const json& in) {
     config.stream = c.at("stream").get<std::string>();
     config.mode = c.at("mode").get<std::string>();
     config.levels = c.at("levels").get<std::vector<std::int64_t>>();
+    config.rates = c.value("rates", std::vector<double>{});
+    config.arrival = c.value("arrival", "");
+    config.max_in_flight = c.value("max_in_flight", std::int64_t{0});
     config.duration = c.at("duration_s").get<double>();
     config.threads = c.at("threads").get<int>();
     const json& t = c.at("timeouts_s");

@@ -39,7 +39,39 @@ core::Result<StreamMode> ParseStreamMode(std::string_view text) {
       fmt::format("unknown stream mode \"{}\" (use auto, none, chunked or sse)", text));
 }
 
-std::string_view ToString(LoadMode mode) { return mode == LoadMode::kBurst ? "burst" : "duration"; }
+std::string_view ToString(LoadMode mode) {
+  switch (mode) {
+    case LoadMode::kBurst:
+      return "burst";
+    case LoadMode::kDuration:
+      return "duration";
+    case LoadMode::kRate:
+      return "rate";
+  }
+  return "burst";
+}
+
+core::Result<std::vector<double>> ParseRateList(std::string_view text) {
+  std::vector<double> rates;
+  std::string_view rest = text;
+  while (true) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.ends_with("/s")) item.remove_suffix(2);
+    double rate = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), rate);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || !(rate > 0)) {
+      return core::MakeError(
+          fmt::format("invalid rate \"{}\" in \"{}\" (write arrivals per second, e.g. 10,50/s,100)",
+                      item, text));
+    }
+    rates.push_back(rate);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return rates;
+}
 
 core::Result<std::vector<StatusRange>> ParseStatusList(std::string_view text) {
   std::vector<StatusRange> ranges;
@@ -162,7 +194,7 @@ namespace {
 
 void VisitRequests(const std::vector<Step>& steps, const std::function<void(const Step&)>& visit) {
   for (const Step& step : steps) {
-    if (step.kind == Step::Kind::kRequest) visit(step);
+    if (step.kind == Step::Kind::kRequest || step.kind == Step::Kind::kWs) visit(step);
     VisitRequests(step.steps, visit);
   }
 }
@@ -190,8 +222,15 @@ void ForEachRequest(const Scenario& scenario, const std::function<void(const Ste
 
 core::Result<void> Validate(const Scenario& scenario) {
   const auto& load = scenario.load;
-  if (load.levels.empty())
+  if (load.mode == LoadMode::kRate) {
+    if (load.rates.empty()) return core::MakeError("no rates: give --rate, e.g. --rate 10,50");
+    if (load.duration <= 0) {
+      return core::MakeError("the open model needs a positive --duration, e.g. --duration 30s");
+    }
+    if (load.max_in_flight < 1) return core::MakeError("max_in_flight must be at least 1");
+  } else if (load.levels.empty()) {
     return core::MakeError("no load levels: give --users, e.g. --users 50,100");
+  }
   if (load.mode == LoadMode::kDuration && load.duration <= 0) {
     return core::MakeError("duration mode needs a positive --duration, e.g. --duration 30s");
   }

@@ -26,8 +26,11 @@ core::Result<StreamMode> ParseStreamMode(std::string_view text);
 
 // burst: each user sends one request, all users at once; the level ends when all finish.
 // duration: users loop (request after request) until the level's duration is over.
-enum class LoadMode { kBurst, kDuration };
+// rate (the open model): iterations arrive at a rate, whatever the responses, for a duration.
+enum class LoadMode { kBurst, kDuration, kRate };
 std::string_view ToString(LoadMode mode);
+// "10,50/s,100": arrivals per second, each positive.
+core::Result<std::vector<double>> ParseRateList(std::string_view text);
 
 struct Timeouts {
   core::Nanos connect = 10 * core::kSecond;  // TCP connect and TLS handshake
@@ -124,7 +127,12 @@ struct LoadProfile {
   LoadMode mode = LoadMode::kBurst;
   core::Nanos duration = 0;                        // per level, kDuration only
   core::Nanos graceful_stop = 10 * core::kSecond;  // kDuration: time in-flight requests get
-  core::Nanos ramp = 0;      // users of a level start evenly spread over this time (0: at once)
+  core::Nanos ramp = 0;  // users of a level start evenly spread over this time (0: at once)
+  // kRate: arrivals per second of each level (instead of `levels`), constant or Poisson, and at
+  // most max_in_flight iterations running at once (an arrival beyond it is dropped, counted).
+  std::vector<double> rates;
+  bool poisson = true;
+  std::int64_t max_in_flight = 10'000;
   core::Nanos cooldown = 0;  // pause between levels
 };
 
@@ -136,16 +144,41 @@ struct ThinkTime {
 // "1s" or "1s..3s".
 core::Result<ThinkTime> ParseThinkTime(std::string_view text);
 
+// What a `ws` step says once its WebSocket is open: `count` messages `every` apart, message k
+// due at (handshake done) + k * every, then `end` as text; then it waits for what it expects
+// and closes. Its upgrade request (url as http/https, headers, timeouts, insecure) is the
+// step's `request`, so it shares endpoints, templates and validation with request steps.
+struct WsSpec {
+  enum class Send { kNone, kBinary, kText, kFile };
+  // After the conversation: close with 1000 (kNormal), wait for the server to close (kWait),
+  // or drop the connection without a close frame (kAbort).
+  enum class Close { kNormal, kWait, kAbort };
+
+  bool tls = false;  // wss
+  Send send = Send::kNone;
+  std::string payload;          // kBinary, kText: each message; kFile: the whole file
+  std::int64_t frame_size = 0;  // kFile: bytes per message (0: the whole file)
+  core::Nanos every = 0;
+  std::int64_t count = 0;
+  std::string end;  // sent as text after the last message (empty: nothing)
+  // Received messages needed (-1: wait for a reply to every message sent instead).
+  std::int64_t expect_messages = -1;
+  bool expect_final = false;
+  std::string final_marker;  // empty: a JSON message with "type": "final"; else containing this
+  Close close = Close::kNormal;
+};
+
 // One step of a user's scenario. Requests are named in the per-step table by `name` (default
-// "METHOD path"); loops and groups hold steps of their own.
+// "METHOD path", "WS path" for ws); loops and groups hold steps of their own.
 struct Step {
-  enum class Kind { kRequest, kThink, kLoop, kGroup };
+  enum class Kind { kRequest, kThink, kLoop, kGroup, kWs };
   Kind kind = Kind::kRequest;
   std::string name;
-  RequestSpec request;      // kRequest
+  RequestSpec request;      // kRequest; kWs: its upgrade request
   ThinkTime think;          // kThink
   std::int64_t count = 1;   // kLoop
   std::vector<Step> steps;  // kLoop, kGroup
+  WsSpec ws;                // kWs
 };
 
 // A kind of user: its steps, run in order once per iteration, and its share of the users.
@@ -168,7 +201,8 @@ struct Scenario {
   static Scenario SingleRequest(RequestSpec request, LoadProfile load);
 };
 
-// Calls `visit` for every request step, depth first, in the order a user runs them.
+// Calls `visit` for every request step and ws step (whose `request` is its upgrade), depth
+// first, in the order a user runs them.
 void ForEachRequest(const Scenario& scenario, const std::function<void(const Step&)>& visit);
 
 // Checks a scenario for contradictions a user can fix; the message names the flag or field.

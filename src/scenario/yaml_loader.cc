@@ -130,8 +130,44 @@ class Loader {
   void LoadProfile(const YAML::Node& load, Scenario& scenario) const {
     if (!load.IsMap()) Fail(load, "\"load\" must be a mapping, e.g. {levels: [10, 50]}");
     CheckKeys(load, "load",
-              {"levels", "mode", "duration", "graceful_stop", "threads", "ramp", "cooldown"});
+              {"levels", "mode", "duration", "graceful_stop", "threads", "ramp", "cooldown", "rate",
+               "arrival", "max_in_flight"});
     auto& profile = scenario.load;
+    if (const auto rate = load["rate"]) {
+      // The open model: `rate: 50/s` or a list of rates, one level each.
+      if (load["levels"]) Fail(rate, "give either \"levels\" (users) or \"rate\" (arrivals/s)");
+      std::string text;
+      if (rate.IsSequence()) {
+        for (const auto& item : rate) text += (text.empty() ? "" : ",") + Text(item);
+      } else {
+        text = Text(rate);
+      }
+      auto rates = ParseRateList(text);
+      if (!rates) Fail(rate, rates.error().message);
+      profile.rates = *rates;
+      profile.mode = LoadMode::kRate;
+      if (!load["duration"]) Fail(rate, "the open model needs \"duration\", e.g. duration: 30s");
+      profile.duration = Duration(load["duration"]);
+      if (const auto arrival = load["arrival"]) {
+        const std::string kind = Text(arrival);
+        if (kind != "poisson" && kind != "constant") {
+          Fail(arrival, fmt::format("unknown arrival \"{}\" (use poisson or constant)", kind));
+        }
+        profile.poisson = kind == "poisson";
+      }
+      if (const auto max = load["max_in_flight"]) profile.max_in_flight = Integer(max, 1);
+      if (const auto mode = load["mode"]; mode && Text(mode) != "rate") {
+        Fail(mode, "\"rate\" is the open model: leave out mode, or write mode: rate");
+      }
+      if (const auto graceful = load["graceful_stop"]) profile.graceful_stop = Duration(graceful);
+      if (const auto threads = load["threads"]) {
+        scenario.threads = static_cast<int>(Integer(threads, 1));
+      }
+      return;
+    }
+    for (const char* key : {"arrival", "max_in_flight"}) {
+      if (load[key]) Fail(load[key], fmt::format("\"{}\" belongs to the open model (rate:)", key));
+    }
     const auto levels = load["levels"];
     if (!levels) Fail(load, "missing \"levels\": users per level, e.g. levels: [100, 250, 500]");
     if (levels.IsScalar()) {
@@ -154,7 +190,9 @@ class Loader {
         profile.mode = LoadMode::kDuration;
         if (!load["duration"]) Fail(mode, "mode duration needs \"duration\", e.g. duration: 30s");
       } else {
-        Fail(mode, fmt::format("unknown mode \"{}\" (use burst or duration)", text));
+        Fail(mode, fmt::format("unknown mode \"{}\" (use burst or duration, or rate: for the "
+                               "open model)",
+                               text));
       }
     }
     if (const auto graceful = load["graceful_stop"]) profile.graceful_stop = Duration(graceful);
@@ -181,7 +219,7 @@ class Loader {
 
   std::vector<Step> LoadSteps(const YAML::Node& steps) const {
     if (!steps.IsSequence() || steps.size() == 0) {
-      Fail(steps, "\"steps\" must be a non-empty list of request, think, loop or group steps");
+      Fail(steps, "\"steps\" must be a non-empty list of request, ws, think, loop or group steps");
     }
     std::vector<Step> loaded;
     for (const auto& step : steps) loaded.push_back(LoadStep(step));
@@ -189,9 +227,10 @@ class Loader {
   }
 
   Step LoadStep(const YAML::Node& node) const {
-    static const std::vector<std::string_view> kKinds = {"request", "think", "loop", "group"};
+    static const std::vector<std::string_view> kKinds = {"request", "think", "loop", "group", "ws"};
     if (!node.IsMap() || node.size() != 1) {
-      Fail(node, "a step is one of: request: {...}, think: 1s..3s, loop: {...}, group: {...}");
+      Fail(node,
+           "a step is one of: request: {...}, ws: {...}, think: 1s..3s, loop: {...}, group: {...}");
     }
     CheckKeys(node, "a step", kKinds);
     const auto entry = *node.begin();
@@ -204,6 +243,8 @@ class Loader {
       step.request = defaults_;
       if (const auto name = body["name"]) step.name = Text(name);
       LoadRequestFields(body, step.request, false);
+    } else if (kind == "ws") {
+      LoadWs(body, step);
     } else if (kind == "think") {
       step.kind = Step::Kind::kThink;
       auto think = ParseThinkTime(Text(body));
@@ -224,6 +265,148 @@ class Loader {
       step.steps = LoadSteps(body["steps"]);
     }
     return step;
+  }
+
+  // A ws step: its upgrade request goes in step.request (from the defaults), the conversation
+  // in step.ws.
+  void LoadWs(const YAML::Node& body, Step& step) const {
+    step.kind = Step::Kind::kWs;
+    if (!body.IsMap()) Fail(body, "a ws step is a mapping with at least url");
+    CheckKeys(body, "a ws step",
+              {"name", "url", "headers", "send", "end", "expect_messages", "expect_final",
+               "timeout", "close", "insecure"});
+    RequestSpec& upgrade = step.request;
+    upgrade = defaults_;
+    upgrade.method = "GET";
+    upgrade.checks = Checks();
+    upgrade.retry = RetryPolicy();
+    WsSpec& ws = step.ws;
+    if (const auto name = body["name"]) step.name = Text(name);
+    const auto url = body["url"];
+    if (!url) Fail(body, "a ws step needs \"url\", e.g. url: /ws/echo or ws://host:port/path");
+    const std::string text = Text(url);
+    std::string absolute;
+    if (!text.empty() && text.front() == '/') {
+      if (target_.empty()) Fail(url, "a relative url needs \"target\" at the top of the file");
+      absolute = target_;
+      while (!absolute.empty() && absolute.back() == '/') absolute.pop_back();
+      absolute += text;
+    } else if (text.starts_with("ws://")) {
+      absolute = "http://" + text.substr(5);
+    } else if (text.starts_with("wss://")) {
+      absolute = "https://" + text.substr(6);
+    } else if (text.starts_with("http://") || text.starts_with("https://")) {
+      absolute = text;
+    } else {
+      Fail(url, fmt::format("invalid ws url \"{}\": use ws://host[:port]/path, wss://... or a "
+                            "path relative to target",
+                            text));
+    }
+    auto parsed = ParseUrl(absolute);
+    if (!parsed) Fail(url, parsed.error().message);
+    CheckTemplate(url, parsed->target);
+    upgrade.url = *parsed;
+    ws.tls = upgrade.url.tls();
+    if (const auto headers = body["headers"]) {
+      if (!headers.IsMap()) Fail(headers, "\"headers\" must map names to values");
+      for (const auto& header : headers) {
+        const std::string name = Text(header.first);
+        std::erase_if(upgrade.headers, [&](const Header& existing) {
+          return std::equal(existing.name.begin(), existing.name.end(), name.begin(), name.end(),
+                            [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+        });
+        CheckTemplate(header.second, Text(header.second));
+        upgrade.headers.push_back({name, Text(header.second)});
+      }
+    }
+    if (const auto send = body["send"]) LoadWsSend(send, ws);
+    if (const auto end = body["end"]) {
+      ws.end = Text(end);
+      if (ws.end.empty()) Fail(end, "\"end\" is a text message; leave it out to send none");
+    }
+    if (const auto v = body["expect_messages"]) ws.expect_messages = Integer(v, 0);
+    if (const auto v = body["expect_final"]) {
+      const std::string marker = Text(v);
+      if (marker == "true" || marker == "false") {
+        ws.expect_final = Bool(v);
+      } else {
+        if (marker.empty()) Fail(v, "expect_final is true or the text the final message contains");
+        ws.expect_final = true;
+        ws.final_marker = marker;
+      }
+    }
+    if (const auto v = body["timeout"]) upgrade.timeouts.total = Duration(v);
+    if (const auto v = body["insecure"]) upgrade.insecure = Bool(v);
+    if (const auto close = body["close"]) {
+      const std::string how = Text(close);
+      if (how == "normal") {
+        ws.close = WsSpec::Close::kNormal;
+      } else if (how == "wait") {
+        ws.close = WsSpec::Close::kWait;
+      } else if (how == "abort") {
+        ws.close = WsSpec::Close::kAbort;
+      } else {
+        const std::string nearest = NearestWord(how, {"normal", "wait", "abort"});
+        Fail(close, nearest.empty()
+                        ? fmt::format("unknown close \"{}\" (use normal, wait or abort)", how)
+                        : fmt::format("unknown close \"{}\" (did you mean \"{}\"?)", how, nearest));
+      }
+    }
+  }
+
+  // send: {binary: 3200B | "bytes", every: 100ms, count: 50}, {text: "hello", ...} or
+  // {file: audio.raw, binary: 3200B, ...} (the file in binary-sized messages).
+  void LoadWsSend(const YAML::Node& send, WsSpec& ws) const {
+    if (!send.IsMap()) {
+      Fail(send, "\"send\" is a mapping, e.g. {binary: 3200B, every: 100ms, count: 50}");
+    }
+    CheckKeys(send, "send", {"binary", "text", "file", "every", "count"});
+    const auto binary = send["binary"];
+    const auto text = send["text"];
+    const auto file = send["file"];
+    if (text && (binary || file)) Fail(text, "give one of \"binary\", \"text\" or \"file\"");
+    if (!text && !binary && !file) {
+      Fail(send, "\"send\" needs what to send: binary: 3200B, text: \"...\" or file: audio.raw");
+    }
+    if (text) {
+      ws.send = WsSpec::Send::kText;
+      ws.payload = Text(text);
+    } else if (file) {
+      ws.send = WsSpec::Send::kFile;
+      std::string path = Text(file);
+      if (!path.empty() && path.front() != '/' && !base_dir_.empty()) path = base_dir_ + "/" + path;
+      std::ifstream in(path, std::ios::binary);
+      if (!in) Fail(file, fmt::format("cannot read \"{}\"", path));
+      ws.payload.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (ws.payload.empty()) Fail(file, fmt::format("\"{}\" is empty", path));
+      if (binary) {
+        auto size = core::ParseSize(Text(binary));
+        if (!size || *size < 1) Fail(binary, "with \"file\", \"binary\" is the size of a message");
+        ws.frame_size = *size;
+      }
+    } else {
+      ws.send = WsSpec::Send::kBinary;
+      // A size ("3200B") is that many bytes; anything else is sent as it is.
+      const std::string value = Text(binary);
+      if (auto size = core::ParseSize(value); size) {
+        if (*size < 1 || *size > 64 * 1024 * 1024) Fail(binary, "a message is 1B to 64MiB");
+        ws.payload.resize(static_cast<std::size_t>(*size));
+        for (std::size_t i = 0; i < ws.payload.size(); ++i) {
+          ws.payload[i] = static_cast<char>(i % 251);
+        }
+      } else {
+        ws.payload = value;
+      }
+    }
+    if (const auto every = send["every"]) ws.every = Duration(every);
+    if (const auto count = send["count"]) {
+      ws.count = Integer(count, 0);
+    } else if (ws.send == WsSpec::Send::kFile && ws.frame_size > 0) {
+      const auto frame = ws.frame_size;
+      ws.count = (static_cast<std::int64_t>(ws.payload.size()) + frame - 1) / frame;
+    } else {
+      ws.count = 1;
+    }
   }
 
   void LoadRequestFields(const YAML::Node& map, RequestSpec& request, bool defaults) const {

@@ -17,14 +17,26 @@ namespace stampede::stats {
 // except kConnect, which holds every connection that was established. ttfb, ttfe, e2e and gap
 // are of the attempt that succeeded; kRequest is the request as the user saw it: from its first
 // attempt's start (connect included) to the final attempt's last byte, retries and backoff
-// included.
-enum class Metric : int { kConnect, kTtfb, kTtfe, kE2e, kGap, kChunks, kEvents, kBytes, kRequest };
-inline constexpr int kMetricCount = 9;
+// included. kIntended (open model only) runs from the intended start of the request's iteration
+// to its last byte: coordinated-omission corrected, it includes any wait to start.
+enum class Metric : int {
+  kConnect,
+  kTtfb,
+  kTtfe,
+  kE2e,
+  kGap,
+  kChunks,
+  kEvents,
+  kBytes,
+  kRequest,
+  kIntended
+};
+inline constexpr int kMetricCount = 10;
 inline constexpr std::array<Metric, kMetricCount> kAllMetrics = {
-    Metric::kConnect, Metric::kTtfb,   Metric::kTtfe,  Metric::kE2e,    Metric::kGap,
-    Metric::kChunks,  Metric::kEvents, Metric::kBytes, Metric::kRequest};
+    Metric::kConnect, Metric::kTtfb,   Metric::kTtfe,  Metric::kE2e,     Metric::kGap,
+    Metric::kChunks,  Metric::kEvents, Metric::kBytes, Metric::kRequest, Metric::kIntended};
 
-// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes", "request".
+// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes", "request", "intended".
 std::string_view MetricName(Metric metric);
 bool IsDuration(Metric metric);
 

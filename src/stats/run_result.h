@@ -29,11 +29,31 @@ struct StepResult {
   LevelStats stats;
 };
 
+// The open model's arrivals in a level: how many were due, started, dropped because
+// max_in_flight iterations were running, and how late they started.
+struct ArrivalStats {
+  std::int64_t intended = 0;
+  std::int64_t started = 0;
+  std::int64_t dropped = 0;
+  std::int64_t late = 0;  // started more than 1 ms after their intended time
+  Histogram lateness = Histogram::ForDurations();
+
+  void Merge(const ArrivalStats& other) {
+    intended += other.intended;
+    started += other.started;
+    dropped += other.dropped;
+    late += other.late;
+    lateness.Merge(other.lateness);
+  }
+};
+
 struct LevelResult {
   int index = 0;
-  std::int64_t users = 0;
-  double started_at = 0;  // Unix seconds
-  double duration = 0;    // seconds, first user started -> last request finished
+  std::int64_t users = 0;  // closed model
+  double rate = 0;         // open model: arrivals per second (users is 0)
+  ArrivalStats arrivals;   // open model
+  double started_at = 0;   // Unix seconds
+  double duration = 0;     // seconds, first user started -> last request finished
   bool interrupted = false;
   LevelStats stats;               // every step together
   std::vector<StepResult> steps;  // per request step, in scenario order
@@ -49,8 +69,11 @@ struct RunConfig {
   std::string target;  // URL
   std::string method;
   std::string stream;  // auto | none | chunked | sse
-  std::string mode;    // burst | duration
+  std::string mode;    // burst | duration | rate
   std::vector<std::int64_t> levels;
+  std::vector<double> rates;  // the open model: arrivals per second per level
+  std::string arrival;        // poisson | constant
+  std::int64_t max_in_flight = 0;
   double duration = 0;  // seconds per level, duration mode
   int threads = 0;
   double connect_timeout = 0;  // seconds

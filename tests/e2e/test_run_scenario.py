@@ -139,6 +139,32 @@ users:
         self.assertIn(f"{path}:3:34: unknown placeholder \"{{{{usr}}}}\"", completed.stderr)
 
 
+class OpenModelTest(unittest.TestCase):
+    """The open model from a file (rate:) and from flags (--rate)."""
+
+    def test_rate_from_file_and_flags(self):
+        with harness.ServeProcess() as server, tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "open.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(f"target: {server.base_url}\n"
+                        "load: {rate: [20/s, 40], duration: 1s, arrival: constant}\n"
+                        "users: [{steps: [{request: {url: /health}}]}]\n")
+            from_file = run_stampede("-f", path)
+            from_flags = run_stampede(server.url("/health"), "--rate", "30", "--duration", "1s",
+                                      "--arrival", "constant")
+        self.assertEqual(from_file.returncode, 0, from_file.describe())
+        self.assertEqual([level["rate"] for level in from_file.json["levels"]], [20, 40])
+        self.assertEqual([level["arrivals"]["started"] for level in from_file.json["levels"]],
+                         [20, 40])
+        self.assertEqual(from_file.json["config"]["mode"], "rate")
+        self.assertIn("20/s: 20 arrivals due, 20 started, 0 dropped", from_file.stdout)
+        self.assertEqual(from_flags.returncode, 0, from_flags.describe())
+        level = from_flags.level()
+        self.assertEqual(level["arrivals"]["intended"], 30)
+        self.assertEqual(level["succeeded"], 30)
+        self.assertEqual(level["metrics"]["intended"]["count"], 30)
+
+
 class ChecksScenarioTest(unittest.TestCase):
     """Body, header, JSON, digest and consistency checks, each failure under its own name."""
 

@@ -314,3 +314,66 @@ TEST_F(EngineMockTest, RampSpreadsStartsAndCooldownPausesBetweenLevels) {
 
 }  // namespace
 }  // namespace stampede
+
+namespace stampede {
+namespace {
+
+TEST_F(EngineMockTest, OpenModelConstantRateStartsEveryArrivalOnTime) {
+  auto model = Make("/stream?chunks=2&delay_ms=5&chunk_bytes=4", {});
+  model.load.mode = scenario::LoadMode::kRate;
+  model.load.rates = {50};
+  model.load.poisson = false;
+  model.load.duration = core::kSecond;
+  auto result = RunOk(model);
+  ASSERT_EQ(result.levels.size(), 1u);
+  const auto& level = result.levels[0];
+  EXPECT_EQ(level.rate, 50);
+  EXPECT_EQ(level.users, 0);
+  // 50/s for 1 s split over 2 workers at 25/s each: arrivals at 0, 40, ..., 960 ms on each.
+  EXPECT_EQ(level.arrivals.intended, 50);
+  EXPECT_EQ(level.arrivals.started, 50);
+  EXPECT_EQ(level.arrivals.dropped, 0);
+  EXPECT_EQ(level.stats.succeeded, 50);
+  const auto& intended = level.stats[Metric::kIntended];
+  const auto& e2e = level.stats[Metric::kE2e];
+  ASSERT_EQ(intended.count(), 50);
+  // From the intended start it takes at least as long as from the send.
+  EXPECT_GE(intended.ValueAtPercentile(50), e2e.ValueAtPercentile(50));
+  EXPECT_GE(e2e.min(), 5 * kMillisecond);
+  EXPECT_LT(level.duration, 1.5);
+}
+
+TEST_F(EngineMockTest, OpenModelDropsArrivalsBeyondMaxInFlight) {
+  // Each iteration holds a stream for 300 ms; at 100/s at most 4 may run (2 per worker).
+  auto model = Make("/sse?initial_ms=300&count=1&event_bytes=4", {});
+  model.load.mode = scenario::LoadMode::kRate;
+  model.load.rates = {100};
+  model.load.poisson = false;
+  model.load.max_in_flight = 4;
+  model.load.duration = 500 * kMillisecond;
+  auto result = RunOk(model);
+  const auto& arrivals = result.levels.at(0).arrivals;
+  EXPECT_EQ(arrivals.intended, 50);
+  EXPECT_EQ(arrivals.started + arrivals.dropped, arrivals.intended);
+  // The first 4 start at once; the next can start only when one ends, 300 ms later.
+  EXPECT_GE(arrivals.dropped, 50 - 4 * 2);
+  EXPECT_LE(arrivals.started, 4 * 2);
+  EXPECT_GE(arrivals.started, 4);
+  EXPECT_EQ(result.levels[0].stats.succeeded, arrivals.started);
+}
+
+TEST_F(EngineMockTest, OpenModelPoissonArrivalsMatchTheRate) {
+  auto model = Make("/health", {});
+  model.load.mode = scenario::LoadMode::kRate;
+  model.load.rates = {400};
+  model.load.duration = core::kSecond;
+  auto result = RunOk(model);
+  const auto& arrivals = result.levels.at(0).arrivals;
+  // A Poisson count with mean 400 has standard deviation 20: within 4 of them.
+  EXPECT_NEAR(static_cast<double>(arrivals.intended), 400.0, 80.0);
+  EXPECT_EQ(arrivals.dropped, 0);
+  EXPECT_EQ(result.levels[0].stats.succeeded, arrivals.started);
+}
+
+}  // namespace
+}  // namespace stampede

@@ -9,6 +9,7 @@
 #include <limits>
 #include <ostream>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
