@@ -5,36 +5,14 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "server/json_text.h"
+
 namespace stampede::server {
 namespace {
 
 using boost::asio::awaitable;
 
 constexpr std::string_view kJson = "application/json";
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out.append(fmt::format("\\u{:04x}", static_cast<unsigned>(c)));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 std::int64_t CeilDiv(core::Nanos value, core::Nanos unit) {
   return std::max<std::int64_t>(1, (value + unit - 1) / unit);

@@ -101,21 +101,7 @@ FaultInjector::Action FaultInjector::BeforePart() {
   const std::uint64_t index = parts_++;
   if (fired_ && plan_.kind != FaultKind::kCorrupt) return Action::kDrop;  // misuse: stay cut
   if (fired_ || index != FaultIndex()) return Action::kSend;
-  switch (plan_.kind) {
-    case FaultKind::kDrop:
-      fired_ = true;
-      return Action::kDrop;
-    case FaultKind::kStall:
-      fired_ = true;
-      return Action::kStall;
-    case FaultKind::kCorrupt:
-      fired_ = true;
-      return Action::kCorrupt;
-    case FaultKind::kNone:
-    case FaultKind::kError:
-      break;
-  }
-  return Action::kSend;
+  return ForWholeBody();  // the part the fault was planned for gets it like a whole body
 }
 
 FaultInjector::Action FaultInjector::BeforeEnd() {

@@ -131,6 +131,21 @@ core::Result<void> AddMessages(const json& body, Prompt& prompt) {
   return {};
 }
 
+// stream_options.include_usage: false when absent or null.
+core::Result<bool> GetIncludeUsage(const json& body) {
+  const auto options = body.find("stream_options");
+  if (options == body.end() || options->is_null()) return false;
+  if (!options->is_object()) {
+    return core::MakeError("'stream_options' must be an object, not " + TypeName(*options));
+  }
+  const auto usage = options->find("include_usage");
+  if (usage == options->end() || usage->is_null()) return false;
+  if (!usage->is_boolean()) {
+    return core::MakeError("'stream_options.include_usage' must be a boolean");
+  }
+  return usage->get<bool>();
+}
+
 }  // namespace
 
 core::Result<LlmRequest> ParseChatCompletionRequest(std::string_view body_text) {
@@ -156,19 +171,9 @@ core::Result<LlmRequest> ParseChatCompletionRequest(std::string_view body_text) 
   if (const auto n = body->find("n"); n != body->end() && !n->is_null() && *n != 1) {
     return core::MakeError("'n' is " + n->dump() + ": the mock answers with one choice (n=1)");
   }
-  if (const auto options = body->find("stream_options");
-      options != body->end() && !options->is_null()) {
-    if (!options->is_object()) {
-      return core::MakeError("'stream_options' must be an object, not " + TypeName(*options));
-    }
-    if (const auto usage = options->find("include_usage");
-        usage != options->end() && !usage->is_null()) {
-      if (!usage->is_boolean()) {
-        return core::MakeError("'stream_options.include_usage' must be a boolean");
-      }
-      request.include_usage = usage->get<bool>();
-    }
-  }
+  auto include_usage = GetIncludeUsage(*body);
+  if (!include_usage) return include_usage.error();
+  request.include_usage = *include_usage;
   return request;
 }
 
@@ -222,13 +227,9 @@ core::Result<LlmRequest> ParseCompletionRequest(std::string_view body_text) {
   if (const auto n = body->find("n"); n != body->end() && !n->is_null() && *n != 1) {
     return core::MakeError("'n' is " + n->dump() + ": the mock answers with one choice (n=1)");
   }
-  if (const auto options = body->find("stream_options");
-      options != body->end() && options->is_object()) {
-    if (const auto usage = options->find("include_usage");
-        usage != options->end() && usage->is_boolean()) {
-      request.include_usage = usage->get<bool>();
-    }
-  }
+  auto include_usage = GetIncludeUsage(*body);
+  if (!include_usage) return include_usage.error();
+  request.include_usage = *include_usage;
   return request;
 }
 
