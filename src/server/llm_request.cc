@@ -131,19 +131,19 @@ core::Result<void> AddMessages(const json& body, Prompt& prompt) {
   return {};
 }
 
-// stream_options.include_usage: false when absent or null.
-core::Result<bool> GetIncludeUsage(const json& body) {
+// stream_options.include_usage: nullopt when absent or null (a knob may then decide).
+core::Result<std::optional<bool>> GetIncludeUsage(const json& body) {
   const auto options = body.find("stream_options");
-  if (options == body.end() || options->is_null()) return false;
+  if (options == body.end() || options->is_null()) return std::optional<bool>();
   if (!options->is_object()) {
     return core::MakeError("'stream_options' must be an object, not " + TypeName(*options));
   }
   const auto usage = options->find("include_usage");
-  if (usage == options->end() || usage->is_null()) return false;
+  if (usage == options->end() || usage->is_null()) return std::optional<bool>();
   if (!usage->is_boolean()) {
     return core::MakeError("'stream_options.include_usage' must be a boolean");
   }
-  return usage->get<bool>();
+  return std::optional<bool>(usage->get<bool>());
 }
 
 }  // namespace
