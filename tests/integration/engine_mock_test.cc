@@ -307,8 +307,8 @@ TEST_F(EngineMockTest, RampSpreadsStartsAndCooldownPausesBetweenLevels) {
     EXPECT_GE(level.duration, 0.36);
     EXPECT_LT(level.duration, 1.0);
   }
-  const double gap = result.levels[1].started_at -
-                     (result.levels[0].started_at + result.levels[0].duration);
+  const double gap =
+      result.levels[1].started_at - (result.levels[0].started_at + result.levels[0].duration);
   EXPECT_GE(gap, 0.29);
 }
 
