@@ -79,7 +79,7 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
     level.rate = rate;
     level.started_at = core::WallNowSeconds();
     const Nanos start = MonotonicNow();
-    const Nanos level_end = burst ? 0 : start + scenario.load.duration;
+    const Nanos level_end = burst ? 0 : start + scenario.load.DurationOf(index);
 
     // Users are dealt round-robin (user u to worker u mod N), so each worker gets an equal
     // share and a ramp starts users on every worker alike.
@@ -94,7 +94,9 @@ core::Result<stats::RunResult> Engine::Run(const scenario::Scenario& scenario, P
         continue;
       }
       const std::int64_t share = users / threads + (w < users % threads ? 1 : 0);
-      if (share > 0) worker.StartLevel(w, threads, share, level_end, scenario.load.ramp, users);
+      if (share > 0) {
+        worker.StartLevel(w, threads, share, level_end, scenario.load.RampOf(index), users);
+      }
     }
 
     stats::Histogram level_ttfe = stats::Histogram::ForDurations();

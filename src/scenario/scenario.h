@@ -134,6 +134,16 @@ struct LoadProfile {
   bool poisson = true;
   std::int64_t max_in_flight = 10'000;
   core::Nanos cooldown = 0;  // pause between levels
+  // Stages (duration mode): a duration and a ramp per level, instead of the shared ones.
+  std::vector<core::Nanos> level_durations;
+  std::vector<core::Nanos> level_ramps;
+
+  core::Nanos DurationOf(std::size_t level) const {
+    return level < level_durations.size() ? level_durations[level] : duration;
+  }
+  core::Nanos RampOf(std::size_t level) const {
+    return level < level_ramps.size() ? level_ramps[level] : ramp;
+  }
 };
 
 // A pause between steps: fixed when min == max, else uniform in [min, max].

@@ -130,8 +130,8 @@ class Loader {
   void LoadProfile(const YAML::Node& load, Scenario& scenario) const {
     if (!load.IsMap()) Fail(load, "\"load\" must be a mapping, e.g. {levels: [10, 50]}");
     CheckKeys(load, "load",
-              {"levels", "mode", "duration", "graceful_stop", "threads", "ramp", "cooldown", "rate",
-               "arrival", "max_in_flight"});
+              {"levels", "stages", "mode", "duration", "graceful_stop", "threads", "ramp",
+               "cooldown", "rate", "arrival", "max_in_flight"});
     auto& profile = scenario.load;
     if (const auto rate = load["rate"]) {
       // The open model: `rate: 50/s` or a list of rates, one level each.
@@ -167,6 +167,34 @@ class Loader {
     }
     for (const char* key : {"arrival", "max_in_flight"}) {
       if (load[key]) Fail(load[key], fmt::format("\"{}\" belongs to the open model (rate:)", key));
+    }
+    if (const auto stages = load["stages"]) {
+      // Stages: each a level in duration mode with its own users, duration and ramp.
+      if (load["levels"]) Fail(stages, "give either \"levels\" or \"stages\", not both");
+      if (!stages.IsSequence() || stages.size() == 0) {
+        Fail(stages, "\"stages\" is a list like [{users: 100, duration: 30s, ramp: 10s}]");
+      }
+      for (const auto& stage : stages) {
+        if (!stage.IsMap()) Fail(stage, "a stage is {users: N, duration: 30s, ramp: 10s}");
+        CheckKeys(stage, "a stage", {"users", "duration", "ramp"});
+        if (!stage["users"] || !stage["duration"]) {
+          Fail(stage, "a stage needs \"users\" and \"duration\"");
+        }
+        profile.levels.push_back(Integer(stage["users"], 1));
+        profile.level_durations.push_back(Duration(stage["duration"]));
+        profile.level_ramps.push_back(stage["ramp"] ? Duration(stage["ramp"]) : 0);
+      }
+      if (load["duration"] || load["mode"]) {
+        Fail(stages, "stages carry their own durations: remove \"duration\" and \"mode\"");
+      }
+      profile.mode = LoadMode::kDuration;
+      profile.duration = profile.level_durations.front();
+      if (const auto graceful = load["graceful_stop"]) profile.graceful_stop = Duration(graceful);
+      if (const auto cooldown = load["cooldown"]) profile.cooldown = Duration(cooldown);
+      if (const auto threads = load["threads"]) {
+        scenario.threads = static_cast<int>(Integer(threads, 1));
+      }
+      return;
     }
     const auto levels = load["levels"];
     if (!levels) Fail(load, "missing \"levels\": users per level, e.g. levels: [100, 250, 500]");

@@ -161,3 +161,53 @@ TEST(LoadScenarioText, InvalidUtf8InAJsonBodyIsReplacedNotThrown) {
 
 }  // namespace
 }  // namespace stampede::scenario
+
+namespace stampede::scenario {
+namespace {
+
+TEST(LoadScenarioText, StagesGiveEachLevelItsDurationAndRamp) {
+  auto loaded = LoadScenarioText(
+      "target: http://h:1\n"
+      "load:\n"
+      "  stages:\n"
+      "    - {users: 10, duration: 5s}\n"
+      "    - {users: 50, duration: 20s, ramp: 10s}\n"
+      "  cooldown: 2s\n"
+      "users: [{steps: [{request: {url: /}}]}]\n",
+      "s.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const auto& load = loaded->load;
+  EXPECT_EQ(load.mode, LoadMode::kDuration);
+  EXPECT_EQ(load.levels, (std::vector<std::int64_t>{10, 50}));
+  EXPECT_EQ(load.DurationOf(0), 5 * core::kSecond);
+  EXPECT_EQ(load.DurationOf(1), 20 * core::kSecond);
+  EXPECT_EQ(load.RampOf(0), 0);
+  EXPECT_EQ(load.RampOf(1), 10 * core::kSecond);
+  EXPECT_EQ(load.cooldown, 2 * core::kSecond);
+  auto both = LoadScenarioText(
+      "target: http://h:1\nload: {levels: [1], stages: [{users: 1, duration: 1s}]}\n"
+      "users: [{steps: [{request: {url: /}}]}]\n",
+      "b.yaml");
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().message, "b.yaml:2:29: give either \"levels\" or \"stages\", not both");
+}
+
+TEST(LoadScenarioText, OpenModelFromRate) {
+  auto loaded = LoadScenarioText(
+      "target: http://h:1\nload: {rate: [5/s, 10], duration: 3s, arrival: constant, "
+      "max_in_flight: 7}\nusers: [{steps: [{request: {url: /}}]}]\n",
+      "r.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->load.mode, LoadMode::kRate);
+  EXPECT_EQ(loaded->load.rates, (std::vector<double>{5, 10}));
+  EXPECT_FALSE(loaded->load.poisson);
+  EXPECT_EQ(loaded->load.max_in_flight, 7);
+  EXPECT_EQ(loaded->load.duration, 3 * core::kSecond);
+  auto no_duration = LoadScenarioText(
+      "target: http://h:1\nload: {rate: 5}\nusers: [{steps: [{request: {url: /}}]}]\n", "n.yaml");
+  ASSERT_FALSE(no_duration.ok());
+  EXPECT_NE(no_duration.error().message.find("needs \"duration\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stampede::scenario
