@@ -132,7 +132,8 @@ core::Result<std::unique_ptr<RunPlan>> RunPlan::Build(const scenario::Scenario& 
           out.kind = step.kind;
           out.think = step.think;
           out.count = step.count;
-          if (step.kind == Step::Kind::kRequest && failure) {
+          const bool ws = step.kind == Step::Kind::kWs;
+          if ((step.kind == Step::Kind::kRequest || ws) && failure) {
             const auto& url = step.request.url;
             const auto key = std::make_tuple(url.host, url.port, url.tls(), step.request.insecure);
             auto found = endpoint_ids.find(key);
@@ -167,6 +168,12 @@ core::Result<std::unique_ptr<RunPlan>> RunPlan::Build(const scenario::Scenario& 
             request.id = static_cast<int>(plan->requests.size());
             request.name = prefix + (step.name.empty() ? DefaultStepName(step.request) : step.name);
             request.spec = &step.request;
+            if (ws) {  // its row is "WS /path"; the upgrade request is never sent as bytes
+              request.ws = &step.ws;
+              const std::string& target = step.request.url.target;
+              if (step.name.empty())
+                request.name = prefix + "WS " + target.substr(0, target.find('?'));
+            }
             request.endpoint = found->second;
             request.bytes = step.request.Serialize();
             request.head = step.request.method == "HEAD";

@@ -28,6 +28,8 @@ struct PlannedRequest {
   int id = 0;  // index in RunPlan::requests and in each level's per-step stats
   std::string name;
   const scenario::RequestSpec* spec = nullptr;
+  // A ws step: what is said on the WebSocket (`spec` is then its upgrade request).
+  const scenario::WsSpec* ws = nullptr;
   int endpoint = 0;
   std::string bytes;  // the request as sent, when it has no placeholders
   bool head = false;

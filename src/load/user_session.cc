@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "load/worker.h"
+#include "load/ws_session.h"
 
 namespace stampede::load {
 
@@ -49,6 +50,7 @@ void UserSession::Cancel() {
   cancelled_ = true;
   connection_.Close();
   think_timer_.cancel();
+  if (ws_) ws_->Cancel();
 }
 
 asio::awaitable<void> UserSession::RunSteps(const std::vector<PlannedStep>& steps) {
@@ -87,10 +89,24 @@ asio::awaitable<void> UserSession::RunSteps(const std::vector<PlannedStep>& step
       case Kind::kGroup:
         co_await RunSteps(step.steps);
         break;
-      case Kind::kWs:  // TODO(ws steps): the WebSocket step is being wired in
+      case Kind::kWs:
+        co_await RunWs(worker_.plan().requests[static_cast<std::size_t>(step.request)]);
         break;
     }
   }
+}
+
+asio::awaitable<void> UserSession::RunWs(const PlannedRequest& step) {
+  if (!ws_) ws_ = std::make_unique<WsSession>(worker_);
+  scenario::TemplateContext context{user_index_, iteration_, &worker_.random(), nullptr};
+  if (const auto& data = worker_.plan().scenario.data) {
+    context.row = &data->rows[static_cast<std::size_t>(
+        (user_index_ + iteration_) % static_cast<std::int64_t>(data->rows.size()))];
+  }
+  const Nanos start = MonotonicNow();
+  co_await ws_->Run(step, context);
+  worker_.RecordWs(step.id, ws_->outcome(), ws_->replies(), MonotonicNow() - start,
+                   intended_start_);
 }
 
 asio::awaitable<void> UserSession::Think(const scenario::ThinkTime& think) {

@@ -18,6 +18,7 @@
 namespace stampede::load {
 
 class Worker;
+class WsSession;
 
 // How one request ended. `category` is empty for a success.
 struct RequestOutcome {
@@ -47,6 +48,8 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
   // Waits (cut short by Cancel).
   boost::asio::awaitable<void> Pause(core::Nanos pause);
   boost::asio::awaitable<RequestOutcome> Request(const PlannedRequest& request);
+  // A ws step, on a WebSocket connection of its own (the HTTP connection stays as it is).
+  boost::asio::awaitable<void> RunWs(const PlannedRequest& step);
   boost::asio::awaitable<boost::system::error_code> OpenConnection(const PlannedRequest& request,
                                                                    RequestOutcome& outcome);
   // The earliest deadline for the current phase. Moving it later costs one store; the timer
@@ -73,7 +76,8 @@ class UserSession : public std::enable_shared_from_this<UserSession> {
   std::int64_t iteration_ = 0;
   core::Nanos start_delay_ = 0;
   core::Nanos intended_start_ = -1;
-  std::string request_bytes_;  // a templated request, built for this user and iteration
+  std::string request_bytes_;      // a templated request, built for this user and iteration
+  std::unique_ptr<WsSession> ws_;  // made by the user's first ws step
 };
 
 }  // namespace stampede::load

@@ -12,6 +12,7 @@
 
 #include "load/arrival_schedule.h"
 #include "load/user_session.h"
+#include "load/ws_session.h"
 
 namespace stampede::load {
 
@@ -236,6 +237,45 @@ void Worker::Record(int request_id, const RequestOutcome& outcome, const Respons
   step[Metric::kEvents].Record(response.events());
   step[Metric::kBytes].Record(response.bytes());
   step[Metric::kRequest].Record(request_time);
+  if (intended_start >= 0) step[Metric::kIntended].Record(core::MonotonicNow() - intended_start);
+}
+
+// The ws step's timings run from the upgrade request: ttfb its response, ttfe the first message,
+// e2e the end of the close; `message` is each reply's latency, `send_lateness` the pacing's.
+void Worker::RecordWs(int step_id, const WsOutcome& outcome, const WsReplyTracker& replies,
+                      core::Nanos step_time, core::Nanos intended_start) {
+  --in_request_;
+  stats::LevelStats& step = steps_[static_cast<std::size_t>(step_id)];
+  ++step.attempts;
+  step.events += replies.messages();
+  step.bytes += replies.bytes();
+  if (outcome.interrupted) {
+    ++step.interrupted;
+    return;
+  }
+  ++step.requests;
+  ++interval_.requests;
+  if (outcome.completed) ++step.completed;
+  if (!outcome.category.empty()) {
+    ++step.errors[outcome.category];
+    ++interval_.failed;
+    return;
+  }
+  ++step.succeeded;
+  using stats::Metric;
+  const core::Nanos zero = outcome.handshake_sent;
+  step[Metric::kTtfb].Record(outcome.handshake_done - zero);
+  if (replies.first_message() >= 0) step[Metric::kTtfe].Record(replies.first_message() - zero);
+  step[Metric::kE2e].Record(outcome.end - zero);
+  auto& gaps = step[Metric::kGap];
+  for (core::Nanos gap : replies.gaps()) gaps.Record(gap);
+  step[Metric::kEvents].Record(replies.messages());
+  step[Metric::kBytes].Record(replies.bytes());
+  step[Metric::kRequest].Record(step_time);
+  auto& latencies = step[Metric::kMessage];
+  for (core::Nanos latency : replies.latencies()) latencies.Record(latency);
+  auto& lateness = step[Metric::kSendLateness];
+  for (core::Nanos late : outcome.send_lateness) lateness.Record(late);
   if (intended_start >= 0) step[Metric::kIntended].Record(core::MonotonicNow() - intended_start);
 }
 

@@ -27,6 +27,8 @@ namespace stampede::load {
 class UserSession;
 class ResponseObserver;
 struct RequestOutcome;
+struct WsOutcome;
+class WsReplyTracker;
 
 // Counts since the previous collection, for the live line and the time series.
 struct IntervalSnapshot {
@@ -97,6 +99,9 @@ class Worker {
   // An attempt that failed with `category` and will be sent again.
   void RecordRetriedAttempt(int request_id, const std::string& category,
                             const ResponseObserver& response);
+  // A ws step that ended: messages received are its events, their bytes its bytes.
+  void RecordWs(int step_id, const WsOutcome& outcome, const WsReplyTracker& replies,
+                core::Nanos step_time, core::Nanos intended_start);
   core::Random& random() { return random_; }
   void OnUserFinished() { active_users_.fetch_sub(1, std::memory_order_acq_rel); }
 

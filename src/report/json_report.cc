@@ -91,16 +91,19 @@ core::Result<stats::LevelStats> StatsFromJson(const json& in) {
   s.completed = in.at("completed").get<std::int64_t>();
   s.interrupted = in.at("interrupted_requests").get<std::int64_t>();
   s.connections = in.at("connections").get<std::int64_t>();
-  s.attempts = in.at("attempts").get<std::int64_t>();
-  s.retried = in.at("retried").get<std::int64_t>();
-  s.retried_errors = in.at("retried_errors").get<std::map<std::string, std::int64_t>>();
+  s.attempts = in.value("attempts", s.requests);
+  s.retried = in.value("retried", std::int64_t{0});
+  s.retried_errors = in.value("retried_errors", std::map<std::string, std::int64_t>{});
   s.events = in.at("totals").at("events").get<std::int64_t>();
   s.chunks = in.at("totals").at("chunks").get<std::int64_t>();
   s.bytes = in.at("totals").at("bytes").get<std::int64_t>();
   s.errors = in.at("errors").get<std::map<std::string, std::int64_t>>();
   for (Metric metric : stats::kAllMetrics) {
     const std::string name(stats::MetricName(metric));
-    if (auto restored = HistogramFromJson(in.at("metrics").at(name), s[metric]); !restored) {
+    // Metrics are added within a schema version: a result written before one was added lacks it.
+    const auto found = in.at("metrics").find(name);
+    if (found == in.at("metrics").end()) continue;
+    if (auto restored = HistogramFromJson(*found, s[metric]); !restored) {
       return core::MakeError(fmt::format("metric {}: {}", name, restored.error().message));
     }
   }
@@ -168,7 +171,7 @@ core::Result<stats::LevelResult> LevelFromJson(const json& in) {
   if (!stats)
     return core::MakeError(fmt::format("level {}: {}", level.index, stats.error().message));
   level.stats = std::move(*stats);
-  for (const auto& step : in.at("steps")) {
+  for (const auto& step : in.value("steps", json::array())) {
     auto step_stats = StatsFromJson(step);
     if (!step_stats) {
       return core::MakeError(

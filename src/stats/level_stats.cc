@@ -4,8 +4,8 @@ namespace stampede::stats {
 
 std::string_view MetricName(Metric metric) {
   static constexpr std::array<std::string_view, kMetricCount> kNames = {
-      "connect", "ttfb",  "ttfe",    "e2e",     "gap",
-      "chunks",  "events", "bytes", "request", "intended"};
+      "connect", "ttfb",  "ttfe",    "e2e",      "gap",     "chunks",
+      "events",  "bytes", "request", "intended", "message", "send_lateness"};
   return kNames[static_cast<int>(metric)];
 }
 
@@ -17,7 +17,7 @@ LevelStats::LevelStats()
     : metrics{Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForDurations(),
               Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForCounts(),
               Histogram::ForCounts(),    Histogram::ForCounts(),    Histogram::ForDurations(),
-              Histogram::ForDurations()} {}
+              Histogram::ForDurations(), Histogram::ForDurations(), Histogram::ForDurations()} {}
 
 void LevelStats::Merge(const LevelStats& other) {
   requests += other.requests;

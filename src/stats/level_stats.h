@@ -18,7 +18,9 @@ namespace stampede::stats {
 // are of the attempt that succeeded; kRequest is the request as the user saw it: from its first
 // attempt's start (connect included) to the final attempt's last byte, retries and backoff
 // included. kIntended (open model only) runs from the intended start of the request's iteration
-// to its last byte: coordinated-omission corrected, it includes any wait to start.
+// to its last byte: coordinated-omission corrected, it includes any wait to start. For ws steps
+// only: kMessage is a message sent -> the server's reply to it, kSendLateness how long after its
+// scheduled time each paced message went out.
 enum class Metric : int {
   kConnect,
   kTtfb,
@@ -29,14 +31,18 @@ enum class Metric : int {
   kEvents,
   kBytes,
   kRequest,
-  kIntended
+  kIntended,
+  kMessage,
+  kSendLateness
 };
-inline constexpr int kMetricCount = 10;
+inline constexpr int kMetricCount = 12;
 inline constexpr std::array<Metric, kMetricCount> kAllMetrics = {
-    Metric::kConnect, Metric::kTtfb,   Metric::kTtfe,  Metric::kE2e,     Metric::kGap,
-    Metric::kChunks,  Metric::kEvents, Metric::kBytes, Metric::kRequest, Metric::kIntended};
+    Metric::kConnect, Metric::kTtfb,     Metric::kTtfe,    Metric::kE2e,
+    Metric::kGap,     Metric::kChunks,   Metric::kEvents,  Metric::kBytes,
+    Metric::kRequest, Metric::kIntended, Metric::kMessage, Metric::kSendLateness};
 
-// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes", "request", "intended".
+// "connect", "ttfb", "ttfe", "e2e", "gap", "chunks", "events", "bytes", "request", "intended",
+// "message", "send_lateness".
 std::string_view MetricName(Metric metric);
 bool IsDuration(Metric metric);
 

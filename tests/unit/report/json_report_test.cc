@@ -64,6 +64,23 @@ TEST(JsonReport, RejectsOtherSchemaVersionsAndNonResults) {
   EXPECT_FALSE(FromJson(nlohmann::json::object()).ok());
 }
 
+// Schema version 1 only ever gains fields: a result written before a metric or a counter was
+// added still reads, the missing parts empty.
+TEST(JsonReport, ReadsResultsWrittenBeforeFieldsWereAdded) {
+  auto json = ToJson(testing::MakeFixtureResult());
+  for (auto& level : json["levels"]) {
+    level["metrics"].erase("intended");
+    level.erase("attempts");
+    level.erase("retried_errors");
+    level.erase("steps");
+  }
+  auto parsed = FromJson(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_TRUE(parsed->levels[0].stats[Metric::kIntended].empty());
+  EXPECT_EQ(parsed->levels[1].stats.attempts, parsed->levels[1].stats.requests);
+  EXPECT_EQ(parsed->levels[1].stats[Metric::kTtfe].count(), 98);
+}
+
 TEST(JsonReport, FileRoundTrip) {
   const std::string path =
       (std::filesystem::temp_directory_path() / "stampede_json_report_test.json").string();
