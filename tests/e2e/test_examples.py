@@ -17,7 +17,7 @@ DEFAULT_TARGET = "http://127.0.0.1:8002"
 class ExamplesTest(unittest.TestCase):
     def test_every_example_validates(self):
         paths = sorted(glob.glob(os.path.join(EXAMPLES, "*.yaml")))
-        self.assertGreaterEqual(len(paths), 4)
+        self.assertGreaterEqual(len(paths), 5)
         for path in paths:
             with self.subTest(example=os.path.basename(path)):
                 completed = subprocess.run([harness.stampede_bin(), "validate", path],
@@ -71,6 +71,26 @@ class ExamplesTest(unittest.TestCase):
         level = run.level()
         self.assertEqual(level["succeeded"], 20, level["errors"])
         self.assertEqual(level["totals"]["events"], 60)
+
+
+    def test_ws_rest_health_mix(self):
+        run = self.run_example(
+            "ws_rest_health_mix.yaml", [], "6",
+            [("{users: 100, duration: 60s, ramp: 10s}", "{users: 6, duration: 2s, ramp: 200ms}"),
+             ("    - {users: 200, duration: 45s, ramp: 10s}\n", ""),
+             ("    - {users: 300, duration: 30s, ramp: 10s}\n", ""),
+             ("count: 50}", "count: 5}"), ("expect_messages: 50", "expect_messages: 5"),
+             ("every: 100ms", "every: 20ms")])
+        level = run.level()
+        steps = {step["name"]: step for step in level["steps"]}
+        self.assertEqual(sorted(steps), ["health: health check", "rest: transcribe",
+                                         "transcription: audio stream"])
+        for name, step in steps.items():
+            with self.subTest(step=name):
+                self.assertGreater(step["succeeded"], 0)
+                self.assertEqual(step["errors"], {})
+        self.assertGreaterEqual(steps["transcription: audio stream"]["metrics"]["message"]["min"],
+                                50 * 1_000_000)
 
 
 if __name__ == "__main__":
