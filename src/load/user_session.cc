@@ -110,12 +110,7 @@ asio::awaitable<void> UserSession::RunWs(const PlannedRequest& step) {
 }
 
 asio::awaitable<void> UserSession::Think(const scenario::ThinkTime& think) {
-  Nanos pause = think.min;
-  if (think.max > think.min) {
-    pause += static_cast<Nanos>(worker_.random().Uniform01() *
-                                static_cast<double>(think.max - think.min));
-  }
-  co_await Pause(pause);
+  co_await Pause(think.Draw(worker_.random()));
 }
 
 asio::awaitable<void> UserSession::Pause(Nanos pause) {

@@ -125,20 +125,38 @@ std::string FormatStepTable(const stats::RunResult& result) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back(
       {"users", "step", "requests", "failures", "avg", "p50", "p95", "p99", "max", "req/s"});
+  auto add_row = [&](const std::string& load, const std::string& name,
+                     const stats::LevelStats& stats, double seconds) {
+    const auto& e2e = stats[Metric::kE2e];
+    auto at = [&](double p) {
+      return DurationOrDash(e2e, static_cast<double>(e2e.ValueAtPercentile(p)));
+    };
+    rows.push_back(
+        {load, name, core::FormatCount(stats.requests), core::FormatCount(stats.failed()),
+         DurationOrDash(e2e, e2e.Mean()), at(50), at(95), at(99),
+         DurationOrDash(e2e, static_cast<double>(e2e.max())),
+         fmt::format("{:.1f}", seconds > 0 ? static_cast<double>(stats.requests) / seconds : 0.0)});
+  };
   for (const auto& level : result.levels) {
-    for (const auto& step : level.steps) {
-      const auto& e2e = step.stats[Metric::kE2e];
-      auto at = [&](double p) {
-        return DurationOrDash(e2e, static_cast<double>(e2e.ValueAtPercentile(p)));
-      };
-      rows.push_back(
-          {std::to_string(level.users), step.name, core::FormatCount(step.stats.requests),
-           core::FormatCount(step.stats.failed()), DurationOrDash(e2e, e2e.Mean()), at(50), at(95),
-           at(99), DurationOrDash(e2e, static_cast<double>(e2e.max())),
-           fmt::format("{:.1f}", level.duration > 0
-                                     ? static_cast<double>(step.stats.requests) / level.duration
-                                     : 0.0)});
+    for (const auto& step : level.steps)
+      add_row(LevelLoad(level), step.name, step.stats, level.duration);
+  }
+  // With several levels, each step once more over the whole run (histograms merged exactly).
+  if (result.levels.size() > 1) {
+    std::vector<std::string> names;
+    std::vector<stats::LevelStats> totals;
+    double seconds = 0;
+    for (const auto& level : result.levels) {
+      seconds += level.duration;
+      for (std::size_t i = 0; i < level.steps.size(); ++i) {
+        if (i >= names.size()) {
+          names.push_back(level.steps[i].name);
+          totals.emplace_back();
+        }
+        totals[i].Merge(level.steps[i].stats);
+      }
     }
+    for (std::size_t i = 0; i < names.size(); ++i) add_row("all", names[i], totals[i], seconds);
   }
   return "steps (latency is e2e of successful requests)\n" + RenderTable(rows, 2);
 }

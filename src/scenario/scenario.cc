@@ -178,6 +178,23 @@ core::Result<ThinkTime> ParseThinkTime(std::string_view text) {
   return think;
 }
 
+core::Nanos ThinkTime::Draw(core::Random& random) const {
+  double pause = 0;
+  switch (distribution) {
+    case Distribution::kUniform:
+      return min + static_cast<core::Nanos>(random.Uniform01() * static_cast<double>(max - min));
+    case Distribution::kExponential:
+      pause = random.Exponential(1.0) * static_cast<double>(mean);
+      break;
+    case Distribution::kNormal:
+      pause = random.Normal(static_cast<double>(mean), static_cast<double>(stdev));
+      break;
+  }
+  pause = std::max(pause, static_cast<double>(min));
+  if (max > 0) pause = std::min(pause, static_cast<double>(max));
+  return static_cast<core::Nanos>(pause);
+}
+
 Scenario Scenario::SingleRequest(RequestSpec request, LoadProfile load) {
   Scenario scenario;
   Step step;

@@ -147,9 +147,18 @@ struct LoadProfile {
 };
 
 // A pause between steps: fixed when min == max, else uniform in [min, max].
+// A pause between steps: fixed when min == max, else uniform in [min, max]; or drawn from an
+// exponential (mean) or a normal (mean, stdev) distribution, clamped to [min, max] when max > 0.
 struct ThinkTime {
+  enum class Distribution { kUniform, kExponential, kNormal };
   core::Nanos min = 0;
   core::Nanos max = 0;
+  Distribution distribution = Distribution::kUniform;
+  core::Nanos mean = 0;
+  core::Nanos stdev = 0;
+
+  // One pause, drawn with `random`.
+  core::Nanos Draw(core::Random& random) const;
 };
 // "1s" or "1s..3s".
 core::Result<ThinkTime> ParseThinkTime(std::string_view text);

@@ -275,9 +275,35 @@ class Loader {
       LoadWs(body, step);
     } else if (kind == "think") {
       step.kind = Step::Kind::kThink;
-      auto think = ParseThinkTime(Text(body));
-      if (!think) Fail(body, think.error().message);
-      step.think = *think;
+      if (body.IsMap()) {
+        // think: {distribution: exponential, mean: 2s, min: 0s, max: 10s}
+        CheckKeys(body, "a think time", {"distribution", "mean", "stdev", "min", "max"});
+        ThinkTime think;
+        const std::string distribution =
+            body["distribution"] ? Text(body["distribution"]) : std::string("exponential");
+        if (distribution == "exponential") {
+          think.distribution = ThinkTime::Distribution::kExponential;
+        } else if (distribution == "normal") {
+          think.distribution = ThinkTime::Distribution::kNormal;
+          if (!body["stdev"]) Fail(body, "a normal think time needs \"stdev\"");
+          think.stdev = Duration(body["stdev"]);
+        } else {
+          Fail(body["distribution"],
+               fmt::format("unknown distribution \"{}\" (use exponential or normal, or write "
+                           "1s..3s for uniform)",
+                           distribution));
+        }
+        if (!body["mean"]) Fail(body, "a think time distribution needs \"mean\"");
+        think.mean = Duration(body["mean"]);
+        if (const auto min = body["min"]) think.min = Duration(min);
+        if (const auto max = body["max"]) think.max = Duration(max);
+        if (think.max > 0 && think.max < think.min) Fail(body, "max must not be below min");
+        step.think = think;
+      } else {
+        auto think = ParseThinkTime(Text(body));
+        if (!think) Fail(body, think.error().message);
+        step.think = *think;
+      }
     } else if (kind == "loop") {
       step.kind = Step::Kind::kLoop;
       if (!body.IsMap()) Fail(body, "a loop is a mapping: {count: 3, steps: [...]}");

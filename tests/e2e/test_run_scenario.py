@@ -165,6 +165,31 @@ class OpenModelTest(unittest.TestCase):
         self.assertEqual(level["metrics"]["intended"]["count"], 30)
 
 
+class MockRetryTest(unittest.TestCase):
+    """Retries against the mock's own 429: --rpm 60 lets 60 of a burst of 61 through; the 61st
+    waits the retry-after-ms the mock sends (about one token's refill, 1 s) and then succeeds."""
+
+    def test_retry_waits_the_mocks_retry_after(self):
+        with harness.ServeProcess(["--rpm", "60"]) as server, \
+                tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "retry.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(f"target: {server.base_url}\nload: {{levels: [61]}}\n"
+                        "users: [{steps: [{request: {url: \"/stream?chunks=1&delay_ms=1\", "
+                        "retry: {on: [429], max: 3}}}]}]\n")
+            run = run_stampede("-f", path)
+        self.assertEqual(run.returncode, 0, run.describe())
+        level = run.level()
+        self.assertEqual(level["succeeded"], 61, level["errors"])
+        self.assertEqual(level["retried"], 1)
+        self.assertEqual(level["retried_errors"], {"http.429": 1})
+        self.assertEqual(level["attempts"], 62)
+        request = level["metrics"]["request"]
+        self.assertGreaterEqual(request["max"], 800 * 1_000_000)
+        self.assertLess(request["max"], 3000 * 1_000_000)
+        self.assertLess(level["metrics"]["e2e"]["max"], 500 * 1_000_000)
+
+
 class ChecksScenarioTest(unittest.TestCase):
     """Body, header, JSON, digest and consistency checks, each failure under its own name."""
 

@@ -19,7 +19,9 @@ TEST(ConsoleReport, SummaryWithStepsMatchesGolden) {
 
 TEST(ConsoleReport, StepTableHasARowPerLevelAndStep) {
   const std::string table = FormatStepTable(testing::MakeTwoStepFixtureResult());
-  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2 + 4);  // title, header, 2 x 2 rows
+  // Title, header, 2 levels x 2 steps, and each step over the whole run.
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2 + 4 + 2);
+  EXPECT_NE(table.find("all    chat: stream       150         2"), std::string::npos);
   EXPECT_NE(table.find("chat: open"), std::string::npos);
   EXPECT_NE(table.find("chat: stream"), std::string::npos);
   // The summary of a one-step run has no step table.

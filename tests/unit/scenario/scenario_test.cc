@@ -166,3 +166,39 @@ TEST(RetryPolicy, BackoffDoublesUpToItsCapUnlessRetryAfterSpeaks) {
 
 }  // namespace
 }  // namespace stampede::scenario
+
+namespace stampede::scenario {
+namespace {
+
+TEST(ThinkTime, DistributionsHaveTheirMeanAndStayInBounds) {
+  core::Random random(11);
+  ThinkTime exponential;
+  exponential.distribution = ThinkTime::Distribution::kExponential;
+  exponential.mean = 2 * core::kSecond;
+  ThinkTime normal;
+  normal.distribution = ThinkTime::Distribution::kNormal;
+  normal.mean = core::kSecond;
+  normal.stdev = 300 * core::kMillisecond;
+  normal.min = 500 * core::kMillisecond;
+  normal.max = 1500 * core::kMillisecond;
+  ThinkTime uniform{core::kSecond, 3 * core::kSecond};
+  double exponential_sum = 0;
+  double uniform_sum = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    exponential_sum += static_cast<double>(exponential.Draw(random));
+    const core::Nanos n = normal.Draw(random);
+    ASSERT_GE(n, normal.min);
+    ASSERT_LE(n, normal.max);
+    const core::Nanos u = uniform.Draw(random);
+    ASSERT_GE(u, uniform.min);
+    ASSERT_LE(u, uniform.max);
+    uniform_sum += static_cast<double>(u);
+  }
+  // Means of 20,000 draws: within 3% (exponential's standard error is 0.7%).
+  EXPECT_NEAR(exponential_sum / 20'000, 2e9, 0.03 * 2e9);
+  EXPECT_NEAR(uniform_sum / 20'000, 2e9, 0.03 * 2e9);
+  EXPECT_EQ(ThinkTime({core::kSecond, core::kSecond}).Draw(random), core::kSecond);
+}
+
+}  // namespace
+}  // namespace stampede::scenario

@@ -211,3 +211,29 @@ TEST(LoadScenarioText, OpenModelFromRate) {
 
 }  // namespace
 }  // namespace stampede::scenario
+
+namespace stampede::scenario {
+namespace {
+
+TEST(LoadScenarioText, ThinkTimeDistributions) {
+  auto loaded = LoadScenarioText(
+      "target: http://h:1\nload: {levels: 1}\nusers: [{steps: [{request: {url: /}}, "
+      "{think: {distribution: normal, mean: 1s, stdev: 200ms, max: 2s}}, "
+      "{think: {mean: 3s}}]}]\n",
+      "t.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const auto& normal = loaded->users[0].steps[1].think;
+  EXPECT_EQ(normal.distribution, ThinkTime::Distribution::kNormal);
+  EXPECT_EQ(normal.stdev, 200 * core::kMillisecond);
+  EXPECT_EQ(normal.max, 2 * core::kSecond);
+  EXPECT_EQ(loaded->users[0].steps[2].think.distribution, ThinkTime::Distribution::kExponential);
+  auto bad = LoadScenarioText(
+      "target: http://h:1\nload: {levels: 1}\nusers: [{steps: [{request: {url: /}}, "
+      "{think: {distribution: pareto, mean: 1s}}]}]\n",
+      "b.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("unknown distribution \"pareto\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stampede::scenario
