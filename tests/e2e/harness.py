@@ -159,3 +159,74 @@ def run_stampede(*args, timeout=180, env=None):
         return RunResult(completed, result)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+SERVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "servers")
+
+
+class PeerServer:
+    """A test server of ours in Python (servers/NAME), run by Debian's /usr/bin/python3 on
+    127.0.0.1 and a free port; it prints "listening on PORT" once it accepts. Stopped by PID.
+    `requires` is a module the server imports: the calling test is skipped without it."""
+
+    def __init__(self, script, extra_args=(), requires=None, start_timeout=20.0):
+        self.script = os.path.join(SERVERS, script)
+        self.extra_args = list(extra_args)
+        self.requires = requires
+        self.start_timeout = start_timeout
+        self.process = None
+        self.port = None
+        self._stderr = None
+        self._stderr_text = ""
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+        return False
+
+    def start(self):
+        if self.requires:
+            probe = subprocess.run([SYSTEM_PYTHON, "-c", f"import {self.requires}"],
+                                   capture_output=True, check=False)
+            if probe.returncode != 0:
+                raise unittest.SkipTest(f"python3 module {self.requires} is not installed")
+        self._stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [SYSTEM_PYTHON, self.script, "--host", "127.0.0.1", "--port", "0", *self.extra_args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        line = _read_first_line(self.process.stdout, self.start_timeout) or ""
+        if not line.startswith("listening on "):
+            self.stop()
+            raise RuntimeError(f"{self.script} did not start; first line {line!r}, "
+                               f"stderr {self.stderr()!r}")
+        self.port = int(line.split()[2])
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process.stdout.close()
+        self.process = None
+        self._stderr_text = self.stderr()
+        self._stderr.close()
+        self._stderr = None
+
+    def stderr(self):
+        """Everything the server wrote to stderr (so far, or until it stopped)."""
+        if self._stderr is None:
+            return self._stderr_text
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"

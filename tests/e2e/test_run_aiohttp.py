@@ -7,71 +7,20 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import unittest
 
 import harness
 from harness import RunResult, run_stampede  # noqa: F401
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-AIOHTTP_SERVER = os.path.join(HERE, "servers", "aiohttp_sse_server.py")
-SYSTEM_PYTHON = "/usr/bin/python3"
 MS = 1_000_000  # nanoseconds
 
 
-def first_line(stream, timeout):
-    """The first line of `stream`, or None when nothing arrives within `timeout` seconds."""
-    lines = []
-    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    return lines[0] if lines else None
+class AiohttpServer(harness.PeerServer):
+    """servers/aiohttp_sse_server.py, a server we did not write the framework of."""
 
-
-class AiohttpServer:
-    """servers/aiohttp_sse_server.py on 127.0.0.1 and a free port, stopped by its PID."""
-
-    def __init__(self, start_timeout=20.0):
-        self.start_timeout = start_timeout
-        self.process = None
-        self.port = None
-        self._stderr = None
-
-    def start(self):
-        self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [SYSTEM_PYTHON, AIOHTTP_SERVER, "--host", "127.0.0.1", "--port", "0"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
-        line = first_line(self.process.stdout, self.start_timeout) or ""
-        if not line.startswith("listening on "):
-            self.stop()
-            raise RuntimeError(f"the aiohttp server did not start; first line {line!r}, "
-                               f"stderr {self.stderr()!r}")
-        self.port = int(line.split()[2])
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process.stdout.close()
-        self.process = None
-
-    def stderr(self):
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
+    def __init__(self):
+        super().__init__("aiohttp_sse_server.py", requires="aiohttp")
 
 def run_usage_error(*args):
     """`stampede run ARGS` expected to be refused before any request is sent."""

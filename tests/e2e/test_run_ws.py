@@ -7,76 +7,20 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import unittest
 
 import harness
 from harness import run_stampede
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WS_SERVER = os.path.join(HERE, "servers", "ws_server.py")
-SYSTEM_PYTHON = "/usr/bin/python3"
 MS = 1_000_000  # nanoseconds
 
 
-def first_line(stream, timeout):
-    """The first line of `stream`, or None when nothing arrives within `timeout` seconds."""
-    lines = []
-    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    return lines[0] if lines else None
+class WsServer(harness.PeerServer):
+    """servers/ws_server.py, on the `websockets` library (a server we did not write)."""
 
-
-class WsServer:
-    """servers/ws_server.py on 127.0.0.1 and a free port, stopped by its PID."""
-
-    def __init__(self, extra_args=(), start_timeout=20.0):
-        self.extra_args = list(extra_args)
-        self.start_timeout = start_timeout
-        self.process = None
-        self.port = None
-        self._stderr = None
-        self._stderr_text = ""
-
-    def start(self):
-        probe = subprocess.run([SYSTEM_PYTHON, "-c", "import websockets"], capture_output=True,
-                               check=False)
-        if probe.returncode != 0:
-            raise unittest.SkipTest("python3-websockets is not installed")
-        self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [SYSTEM_PYTHON, WS_SERVER, "--host", "127.0.0.1", "--port", "0", *self.extra_args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
-        line = first_line(self.process.stdout, self.start_timeout) or ""
-        if not line.startswith("listening on "):
-            self.stop()
-            raise RuntimeError(f"the websockets server did not start; first line {line!r}, "
-                               f"stderr {self.stderr()!r}")
-        self.port = int(line.split()[2])
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process.stdout.close()
-        self.process = None
-        self._stderr_text = self.stderr()
-        self._stderr.close()
-        self._stderr = None
-
-    def stderr(self):
-        """Everything the server wrote to stderr (so far, or until it stopped)."""
-        if self._stderr is None:
-            return self._stderr_text
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
+    def __init__(self, extra_args=()):
+        super().__init__("ws_server.py", extra_args, requires="websockets")
 
 
 def steps_by_name(run):
