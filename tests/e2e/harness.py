@@ -47,25 +47,15 @@ def _read_first_line(stream, timeout):
     return result[0] if result else None
 
 
-class ServeProcess:
-    """`stampede serve --listen HOST:0 [extra args]` as a subprocess.
+class ManagedProcess:
+    """A subprocess a test starts and stops by its PID: SIGTERM, then SIGKILL after
+    `stop_timeout`. Subclasses start it with _spawn() in their start()."""
 
-    Entering waits for the "listening on" line and parses the port from it; leaving stops the
-    process by its PID: SIGTERM, then SIGKILL if it has not exited within `stop_timeout`.
-    """
-
-    def __init__(self, extra_args=(), host="127.0.0.1", port=0, start_timeout=10.0,
-                 stop_timeout=5.0):
-        self.args = [stampede_bin(), "serve", "--listen", f"{host}:{port}", *extra_args]
-        self.start_timeout = start_timeout
-        self.stop_timeout = stop_timeout
-        self.process = None
-        self.base_url = None
-        self.host = None
-        self.port = None
-        self.returncode = None
-        self._stderr = None
-        self._stderr_text = ""
+    process = None
+    returncode = None
+    stop_timeout = 5.0
+    _stderr = None
+    _stderr_text = ""
 
     def __enter__(self):
         self.start()
@@ -75,19 +65,10 @@ class ServeProcess:
         self.stop()
         return False
 
-    def start(self):
+    def _spawn(self, args):
         self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=self._stderr, text=True)
-        line = _read_first_line(self.process.stdout, self.start_timeout)
-        match = LISTENING_LINE.match(line or "")
-        if not match:
-            self.stop()
-            raise RuntimeError(
-                f"{' '.join(self.args)} did not report a listening address within "
-                f"{self.start_timeout} s; first line: {line!r}; exit code: {self.returncode}; "
-                f"stderr: {self.stderr()!r}")
-        self.base_url, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=self._stderr, text=True)
 
     def stop(self):
         """Stops the process (SIGTERM, then SIGKILL) and returns its exit code."""
@@ -114,6 +95,35 @@ class ServeProcess:
             return self._stderr_text
         self._stderr.seek(0)
         return self._stderr.read().decode(errors="replace")
+
+
+class ServeProcess(ManagedProcess):
+    """`stampede serve --listen HOST:0 [extra args]` as a subprocess.
+
+    Entering waits for the "listening on" line and parses the port from it; leaving stops the
+    process by its PID: SIGTERM, then SIGKILL if it has not exited within `stop_timeout`.
+    """
+
+    def __init__(self, extra_args=(), host="127.0.0.1", port=0, start_timeout=10.0,
+                 stop_timeout=5.0):
+        self.args = [stampede_bin(), "serve", "--listen", f"{host}:{port}", *extra_args]
+        self.start_timeout = start_timeout
+        self.stop_timeout = stop_timeout
+        self.base_url = None
+        self.host = None
+        self.port = None
+
+    def start(self):
+        self._spawn(self.args)
+        line = _read_first_line(self.process.stdout, self.start_timeout)
+        match = LISTENING_LINE.match(line or "")
+        if not match:
+            self.stop()
+            raise RuntimeError(
+                f"{' '.join(self.args)} did not report a listening address within "
+                f"{self.start_timeout} s; first line: {line!r}; exit code: {self.returncode}; "
+                f"stderr: {self.stderr()!r}")
+        self.base_url, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
 
     def url(self, path):
         return self.base_url + path
@@ -165,7 +175,7 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 SERVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "servers")
 
 
-class PeerServer:
+class PeerServer(ManagedProcess):
     """A test server of ours in Python (servers/NAME), run by Debian's /usr/bin/python3 on
     127.0.0.1 and a free port; it prints "listening on PORT" once it accepts. Stopped by PID.
     `requires` is a module the server imports: the calling test is skipped without it."""
@@ -175,18 +185,8 @@ class PeerServer:
         self.extra_args = list(extra_args)
         self.requires = requires
         self.start_timeout = start_timeout
-        self.process = None
+        self.stop_timeout = 5.0
         self.port = None
-        self._stderr = None
-        self._stderr_text = ""
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-        return False
 
     def start(self):
         if self.requires:
@@ -194,39 +194,14 @@ class PeerServer:
                                    capture_output=True, check=False)
             if probe.returncode != 0:
                 raise unittest.SkipTest(f"python3 module {self.requires} is not installed")
-        self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [SYSTEM_PYTHON, self.script, "--host", "127.0.0.1", "--port", "0", *self.extra_args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        self._spawn([SYSTEM_PYTHON, self.script, "--host", "127.0.0.1", "--port", "0",
+                     *self.extra_args])
         line = _read_first_line(self.process.stdout, self.start_timeout) or ""
         if not line.startswith("listening on "):
             self.stop()
             raise RuntimeError(f"{self.script} did not start; first line {line!r}, "
                                f"stderr {self.stderr()!r}")
         self.port = int(line.split()[2])
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process.stdout.close()
-        self.process = None
-        self._stderr_text = self.stderr()
-        self._stderr.close()
-        self._stderr = None
-
-    def stderr(self):
-        """Everything the server wrote to stderr (so far, or until it stopped)."""
-        if self._stderr is None:
-            return self._stderr_text
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
